@@ -1,0 +1,3 @@
+from prefcraft.cli import main
+
+main()

@@ -1,0 +1,122 @@
+"""Near-duplicate detection for generated prompts: character-shingle MinHash with LSH banding.
+
+Adding a text is O(bands) bucket look-ups plus an exact Jaccard check against the few candidates
+that share a bucket, so building 10,000 prompts never compares every pair.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+
+import numpy as np
+
+_NON_WORD = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+_MERSENNE = np.uint64((1 << 61) - 1)
+
+
+def normalise(text: str) -> str:
+    """Lowercase, drop punctuation (apostrophes too), collapse whitespace."""
+    text = text.lower().replace("'", "").replace("\u2019", "")
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
+
+
+def shingles(text: str, k: int = 5) -> set[int]:
+    norm = normalise(text)
+    data = norm.encode()
+    if len(data) <= k:
+        return {zlib.crc32(data)}
+    crc = zlib.crc32
+    return {crc(data[i:i + k]) for i in range(len(data) - k + 1)}
+
+
+def jaccard(a: set[int], b: set[int]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+class NearDupIndex:
+    """Keeps texts; ``add`` refuses a text whose shingle Jaccard with a kept one reaches ``threshold``.
+
+    ``threshold`` 0.5 on 5-character shingles catches a light paraphrase or a word or two changed
+    (see docs/generate.md for the measurements behind it).
+    """
+
+    def __init__(self, threshold: float = 0.5, num_perm: int = 32, bands: int = 16, k: int = 5) -> None:
+        if num_perm % bands:
+            raise ValueError(f"num_perm ({num_perm}) must be a multiple of bands ({bands})")
+        self.threshold = threshold
+        self.k = k
+        self.bands = bands
+        self.rows = num_perm // bands
+        seed = int.from_bytes(hashlib.sha256(b"prefcraft-minhash").digest()[:8], "little")
+        gen = np.random.default_rng(seed)
+        self._a = gen.integers(1, int(_MERSENNE), size=num_perm, dtype=np.uint64)
+        self._b = gen.integers(0, int(_MERSENNE), size=num_perm, dtype=np.uint64)
+        self._buckets: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
+        self._sets: list[set[int]] = []
+        self._exact: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._sets)
+
+    def _signature(self, sh: set[int]) -> np.ndarray:
+        values = np.fromiter(sh, dtype=np.uint64, count=len(sh))
+        # (a*x + b) wraps modulo 2**64 before the modulo p: still a fixed, stable hash family.
+        hashed = (values[:, None] * self._a[None, :] + self._b[None, :]) % _MERSENNE
+        return hashed.min(axis=0)
+
+    def find(self, text: str) -> tuple[int | None, float]:
+        """Return (index of the most similar kept text at or above the threshold, its Jaccard)."""
+        norm = normalise(text)
+        sh = shingles(text, self.k)
+        if norm in self._exact:
+            for i, other in enumerate(self._sets):
+                if other == sh:
+                    return i, 1.0
+        sig = self._signature(sh)
+        best, best_j = None, 0.0
+        seen: set[int] = set()
+        for band in range(self.bands):
+            key = sig[band * self.rows:(band + 1) * self.rows].tobytes()
+            for idx in self._buckets[band].get(key, ()):
+                if idx in seen:
+                    continue
+                seen.add(idx)
+                j = jaccard(sh, self._sets[idx])
+                if j >= self.threshold and j > best_j:
+                    best, best_j = idx, j
+        return best, best_j
+
+    def add(self, text: str) -> bool:
+        """Keep ``text`` unless it nearly duplicates a kept one; return whether it was kept."""
+        dup, _ = self.find(text)
+        if dup is not None:
+            return False
+        sh = shingles(text, self.k)
+        sig = self._signature(sh)
+        idx = len(self._sets)
+        self._sets.append(sh)
+        self._exact.add(normalise(text))
+        for band in range(self.bands):
+            key = sig[band * self.rows:(band + 1) * self.rows].tobytes()
+            self._buckets[band].setdefault(key, []).append(idx)
+        return True
+
+
+def near_duplicate_pairs(texts: list[str], threshold: float = 0.5) -> list[tuple[int, int, float]]:
+    """All (i, j, jaccard) with i < j at or above ``threshold`` (LSH candidates, exact check)."""
+    index = NearDupIndex(threshold=threshold)
+    found: list[tuple[int, int, float]] = []
+    kept_to_pos: list[int] = []
+    for pos, text in enumerate(texts):
+        dup, j = index.find(text)
+        if dup is not None:
+            found.append((kept_to_pos[dup], pos, j))
+            continue
+        index.add(text)
+        kept_to_pos.append(pos)
+    return found
