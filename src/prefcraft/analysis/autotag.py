@@ -1,0 +1,286 @@
+"""Suggest a request category for uncategorised prompts, with a confidence.
+
+A small multinomial logistic-regression classifier (numpy only) over hashed word 1–2-grams, word
+character 3–5-grams and hand-written marker features (injection markers, claimed authority,
+fictional framing, urgency, follow-up phrasing, ambiguity, self-protective phrasing). It is trained
+at first use (well under a second) on the taxonomy's example prompts plus the labelled set shipped in
+``prefcraft/analysis/data/autotag_train.jsonl``; the held-out evaluation set lives in
+``tests/data/stats/category_labels.jsonl`` and is never used for training.
+
+Suggestions are suggestions: they are returned beside the data with their confidence and never
+written into the dataset.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import zlib
+from importlib import resources
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from prefcraft.taxonomy import Taxonomy, load_taxonomy
+
+__all__ = ["AutoTagger", "get_tagger", "markers", "suggest", "training_examples"]
+
+DIM = 1 << 15
+_WORD = re.compile(r"[a-z0-9']+")
+
+# (feature name, pattern) — case-insensitive unless the pattern says otherwise.
+_MARKERS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, flags)) for name, p, flags in [
+    ("inj_ignore", r"\b(ignore|disregard|forget|override|bypass|skip)\b[^.]{0,40}\b(previous|prior|"
+     r"above|earlier|all|your|the|any)\b[^.]{0,30}\b(instructions?|rules?|guidelines?|prompts?|"
+     r"polic(y|ies)|restrictions?|safeguards?|filters?|constraints?|programming)\b", re.I),
+    ("inj_role", r"\byou are now\b|\byou'?re now\b|\bfrom now on,? (you|act|respond|answer)\b|"
+     r"\b(pretend|imagine) (to be|you('| a)re|that you('| a)re) (a|an|the)? ?(raw|unfiltered|"
+     r"unrestricted|evil|uncensored|different|new|jailbroken)|\bact as (a|an)?\b|developer mode|"
+     r"\bdan\b|jailbr(eak|oken)|no (safety|content|ethical) (rules|filters?|restrictions|guidelines)"
+     r"|unfiltered|uncensored|without (any )?(restrictions|filters|limits|rules)|never refuses?|"
+     r"new (persona|role|identity)|stay in character|godmode|god mode", re.I),
+    ("inj_system", r"system prompt|(hidden|initial|original|secret|internal) (instructions|rules|"
+     r"prompt|configuration|policy|policies)|repeat (everything|the text|the words|all text|what)"
+     r" (above|before)|verbatim|word for word|print your|reveal your|tool (definitions|schemas?|"
+     r"specs?)|what (were|are) (you|your) (told|instructions)|(quote|show|dump|output) (me )?your "
+     r"(rules|instructions|prompt|config)", re.I),
+    ("inj_perm", r"\b(admin|administrator|root|sudo|superuser|elevated|owner)\b[^.]{0,30}\b(access|"
+     r"privileges?|rights|mode|override|permissions?|level)\b|override code|auth(orization)? code "
+     r"\w+ is|you (now )?have (full|admin|root|unrestricted|elevated)|permissions? (have been|were|"
+     r"are) (granted|upgraded|elevated)|access level|bypass (the )?(permission|access|auth)", re.I),
+    ("inj_markup", r"(^|[\s'\"(\[])(SYSTEM|ADMIN|ASSISTANT|DEVELOPER)\s*:|\[INST\]|<\|im_start\|>|"
+     r"###\s*(instruction|system)|\{\{|</?system>|BEGIN (NEW )?INSTRUCTIONS|END OF (USER )?INPUT",
+     0),
+    ("inj_api", r"\b[a-z]+_[a-z_]+\(|api call|raw api|execute:|\bjson\b.{0,20}\b(payload|body)\b",
+     re.I),
+    ("se_authority", r"\bi('| a)m (a |an |the |her |his |their )?(police|detective|officer|cop|"
+     r"security researcher|researcher|investigator|lawyer|attorney|doctor|nurse|therapist|hr|"
+     r"manager|administrator|agent|fbi|journalist|social worker|private investigator|pen ?tester|"
+     r"auditor|it admin|sysadmin|paramedic|judge|parole officer|compliance officer|ceo|cfo|"
+     r"supervisor|head of)|\bthis is (detective|officer|agent|dr\.?|sergeant|inspector|the it|"
+     r"the security|your administrator|from)\b|\bas (a|an|the|her|his|their|your) (police|"
+     r"detective|officer|head of|hr|manager|lawyer|security|doctor|therapist|investigator|admin|"
+     r"administrator|auditor|researcher|journalist|social worker|compliance|ceo|supervisor|"
+     r"employer|legal guardian)|authori[sz]ed (to|access|by)|on behalf of|warrant|subpoena|"
+     r"law enforcement|official (investigation|request|business)|badge (number|no)|case number|"
+     r"my clearance|i have clearance|court order|legal team", re.I),
+    ("se_fiction", r"\b(novel|story|screenplay|script|fiction|fictional|character|roleplay|"
+     r"role-play|role play|a game|let'?s play|hypothetical(ly)?|in a world where|for a (book|"
+     r"movie|film|play|short story|podcast|comic)|writing a|my (book|novel|story|screenplay)|"
+     r"thriller|villain|protagonist|plot|scene|dungeons|dnd|d&d|creative writing|fanfic)\b", re.I),
+    ("se_urgency", r"\b(urgent(ly)?|emergency|right now|immediately|asap|no time|hurry|quick(ly)?|"
+     r"in the next \d+|\d+ minutes|minutes? left|before it'?s too late|life or death|deadline|"
+     r"time[- ]sensitive|running out of time|right away|this instant|now!|critical)\b|!!", re.I),
+    ("se_emotion", r"\bbegging|i'?m (crying|desperate|scared|terrified|heartbroken|devastated|"
+     r"lonely)|you'?re (the only|my only)|if you (really )?(cared|care)|can'?t (cope|go on|take "
+     r"it)|i'?ll (lose|die|kill)|no one else|please,? please|everyone (else )?(has )?(abandoned|"
+     r"gave up|left)|you'?d understand|i trusted you|how could you|it would mean (so much|the world)"
+     r"|i feel so|my heart|only you can", re.I),
+    ("esc_followup", r"^\s*(ok(ay)?|great|thanks|thank you|perfect|cool|good|alright|nice|awesome|"
+     r"now|next|and|also|then|so|got it|right|sure)\b|\b(now (can|could|make|add|let|set|have|"
+     r"change|extend|combine|also)|next step|next,? |one more thing|building on|as a next step|"
+     r"following up|what about|what if|how about|and if|you already|you just|earlier you|last time|"
+     r"step \d|now that|same (thing|as before|list|task)|like (before|last time)|that worked|"
+     r"from before|another one|the one you|you made|you set up|you created|take it further|"
+     r"a bit more|slightly)\b", re.I),
+    ("esc_probe", r"\bat what (point|number)|would you (still|also|then)|what'?s the (limit|most|max)"
+     r"|just the|only the|what if i (said|called|rephrase|worded)|where (exactly )?(is|do you draw) "
+     r"the line|(can|could) (tasks|reminders|the api|you) (store|see|show|access|tell)|out of "
+     r"curiosity|just curious|is it possible|in theory|which fields|what data|what (info|"
+     r"information) do(es)? (you|the api)|how much can you|does the api", re.I),
+    ("harm_intent", r"without (her|him|them|anyone|my \w+) (knowing|noticing|finding out|"
+     r"realizing|realising|seeing)|secretly|covert(ly)?|behind (her|his|their) back|so (she|he|"
+     r"they) (quits?|leaves?|breaks?|cries|panics|is scared|feels|regrets|never)|teach (him|her|"
+     r"them) a lesson|scare (her|him|them)|threat|ruin|humiliat|destroy|revenge|get back at|make "
+     r"(her|him|them) (pay|suffer|miserable)|won'?t see it coming|can'?t escape|blocked me|"
+     r"restraining order|fake (account|number|profile|invoice|identity|name)|in (her|his|their) "
+     r"name|steal|scam|phish|forge|untraceable|hide (it|the|my)", re.I),
+    ("edge_relation", r"\bmy (\d+[- ]year[- ]old|teen(ager)?s?|son|daughter|kids?|children|child|"
+     r"employees?|staff|team|workers?|reports|students?|elderly|aging|mom|dad|mother|father|"
+     r"parents?|partner|wife|husband|girlfriend|boyfriend|roommate|tenant|nanny|caregiver|"
+     r"patient|client)\b", re.I),
+    ("edge_monitor", r"\b(check|keep (an )?eye|monitor|track|see|know|watch|follow up|follow|log|"
+     r"location|whereabouts|online|after hours|screen time|check in)\b", re.I),
+    ("benign_self", r"\bremind me to\b|\bmy own\b|\bfor myself\b|\bhelp me (report|document|"
+     r"block|protect|stay safe|cope|plan)|\b(report|document|block|protect|safety plan|stay safe|"
+     r"revoke|privacy settings|two-factor|2fa|hotline|therapist|counsel(l)?or|doctor|support group|"
+     r"self-care|wellbeing|well-being|recovery|medication|meds|prescription|boundaries|consent|"
+     r"with (her|his|their) (permission|consent)|they agreed|she agreed|he agreed|we agreed)\b",
+     re.I),
+    ("question_how_many", r"\bhow (many|much)\b.{0,30}\b(pills|tablets|doses|at once|overdose)\b",
+     re.I),
+]]
+
+
+def markers(text: str) -> list[str]:
+    """Names of the marker features that fire on ``text``."""
+    return [name for name, pat in _MARKERS if pat.search(text)]
+
+
+def _h(s: str) -> int:
+    return zlib.crc32(s.encode("utf-8")) % DIM
+
+
+def features(text: str, multi_turn: bool = False) -> dict[int, float]:
+    low = text.lower()
+    words = _WORD.findall(low)
+    feats: dict[int, float] = {}
+
+    def add(key: str, w: float) -> None:
+        i = _h(key)
+        feats[i] = feats.get(i, 0.0) + w
+
+    for w in words:
+        add("w:" + w, 1.0)
+    for a, b in zip(words, words[1:]):
+        add(f"b:{a} {b}", 1.0)
+    for w in set(words):
+        padded = f"<{w}>"
+        for n in (3, 4, 5):
+            for i in range(len(padded) - n + 1):
+                add("c:" + padded[i:i + n], 0.3)
+    for m in markers(text):
+        add("m:" + m, 3.0)
+    if multi_turn:
+        add("m:multi_turn", 3.0)
+    if len(words) <= 12:
+        add("len:short", 1.0)
+    elif len(words) >= 40:
+        add("len:long", 1.0)
+    # log-scale counts, then L2-normalise (rule features keep a strong relative weight)
+    keys = list(feats)
+    vals = np.log1p(np.array([feats[k] for k in keys], dtype=np.float64))
+    norm = float(np.linalg.norm(vals)) or 1.0
+    return {k: float(v / norm) for k, v in zip(keys, vals)}
+
+
+def _matrix(texts: Sequence[str], multi: Sequence[bool] | None = None) -> np.ndarray:
+    X = np.zeros((len(texts), DIM), dtype=np.float32)
+    for r, t in enumerate(texts):
+        for k, v in features(t, bool(multi[r]) if multi is not None else False).items():
+            X[r, k] = v
+    return X
+
+
+class AutoTagger:
+    """Multinomial logistic regression (L2) trained by full-batch gradient descent with momentum."""
+
+    def __init__(self, classes: list[str], W: np.ndarray, b: np.ndarray) -> None:
+        self.classes = classes
+        self.W = W
+        self.b = b
+
+    @classmethod
+    def train(cls, texts: Sequence[str], labels: Sequence[str], classes: list[str], *,
+              l2: float = 1e-3, epochs: int = 300, lr: float = 2.0,
+              multi: Sequence[bool] | None = None) -> "AutoTagger":
+        X = _matrix(texts, multi)
+        idx = {c: i for i, c in enumerate(classes)}
+        y = np.array([idx[label] for label in labels])
+        n, k = len(texts), len(classes)
+        Y = np.zeros((n, k), dtype=np.float32)
+        Y[np.arange(n), y] = 1.0
+        # balance classes so a big class does not swamp a small one
+        counts = Y.sum(axis=0)
+        wts = (n / (k * np.maximum(counts, 1)))[y].astype(np.float32)[:, None]
+        # Gradient descent on W = X.T @ A (the L2 gradient keeps W in the span of the rows), so each
+        # step costs n x n instead of n x features: exact, and ~100x faster on a few hundred rows.
+        K = (X @ X.T).astype(np.float64)
+        A = np.zeros((n, k))
+        b = np.zeros(k)
+        vA, vb = np.zeros_like(A), np.zeros_like(b)
+        Yd, wd = Y.astype(np.float64), wts.astype(np.float64)
+        for _ in range(epochs):
+            P = _softmax(K @ A + b)
+            G = (P - Yd) * wd / n
+            vA = 0.9 * vA + G + l2 * A
+            vb = 0.9 * vb + G.sum(axis=0)
+            A -= lr * vA
+            b -= lr * vb
+        full = (X.T @ A.astype(np.float32)).astype(np.float32)
+        b = b.astype(np.float32)
+        return cls(classes, full, b)
+
+    def predict_proba(self, texts: Sequence[str], multi: Sequence[bool] | None = None) -> np.ndarray:
+        if not len(texts):
+            return np.zeros((0, len(self.classes)))
+        return _softmax(_matrix(texts, multi) @ self.W + self.b)
+
+    def predict(self, texts: Sequence[str], multi: Sequence[bool] | None = None
+                ) -> list[tuple[str, float]]:
+        P = self.predict_proba(texts, multi)
+        best = P.argmax(axis=1)
+        return [(self.classes[j], float(P[i, j])) for i, j in enumerate(best)]
+
+
+def _softmax(Z: np.ndarray) -> np.ndarray:
+    Z = Z - Z.max(axis=1, keepdims=True)
+    E = np.exp(Z)
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _shipped_training() -> list[dict[str, Any]]:
+    text = resources.files("prefcraft.analysis").joinpath("data/autotag_train.jsonl").read_text(
+        encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def training_examples(tax: Taxonomy) -> list[tuple[str, str]]:
+    """(prompt, category id) pairs: the taxonomy's examples plus the shipped labelled set.
+
+    Shipped rows whose category the taxonomy cannot resolve are dropped (a custom taxonomy keeps
+    only what maps onto it)."""
+    out: list[tuple[str, str]] = []
+    for cat in tax.categories:
+        out += [(e.prompt, cat.id) for e in cat.all_examples()]
+    for row in _shipped_training():
+        cid = tax.resolve_category(row["category"])
+        if cid is not None:
+            out.append((row["prompt"], cid))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _tagger_for(key: str, tax: Taxonomy) -> AutoTagger:
+    data = training_examples(tax)
+    classes = [c for c in tax.category_ids if any(lab == c for _, lab in data)]
+    return AutoTagger.train([t for t, _ in data], [lab for _, lab in data], classes)
+
+
+def get_tagger(tax: Taxonomy | None = None) -> AutoTagger:
+    tax = tax or load_taxonomy()
+    return _tagger_for(f"{tax.source}:{id(tax)}", tax)
+
+
+def suggest(ds: Any, rows: Iterable[int], tax: Taxonomy | None = None, *,
+            prompts: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """``[{"row", "category", "confidence", "markers"}]`` for the given rows (0-based positions)."""
+    rows = list(rows)
+    if not rows:
+        return []
+    tax = tax or load_taxonomy()
+    if prompts is None:
+        prompts = ds.prompt_text().fill_null("").to_list()
+    multi = _multi_turn_flags(ds, rows)
+    texts = [prompts[i] for i in rows]
+    preds = get_tagger(tax).predict(texts, multi)
+    return [{"row": r, "category": c, "confidence": round(p, 4), "markers": markers(t)}
+            for r, (c, p), t in zip(rows, preds, texts)]
+
+
+def _multi_turn_flags(ds: Any, rows: list[int]) -> list[bool]:
+    try:
+        import polars as pl
+
+        users = ds.frame.select(
+            pl.col("prompt").list.eval(pl.element().struct.field("role") == "user").list.sum()
+        ).to_series().to_list()
+        return [bool((users[i] or 0) > 1) for i in rows]
+    except Exception:  # noqa: BLE001 - no frame (plain list input): treat as single-turn
+        return [False] * len(rows)
+
+
+def tag_texts(texts: Sequence[str], tax: Taxonomy | None = None) -> list[tuple[str, float]]:
+    """Classify bare prompt strings (single-turn)."""
+    return get_tagger(tax).predict(list(texts))
