@@ -91,54 +91,45 @@ def _embedding_spread(prompts: list[str]) -> dict[str, Any] | None:
             "std": round(float(dist.std()), 4)}
 
 
-def refusal_summary(ds: Any) -> dict[str, Any]:
-    """Summarise refusal judgments of chosen/rejected; ``{"available": False, "reason": …}`` when
-    the refusal module (issue 4) is not there or cannot judge."""
+def refusal_summary(ds: Any, categories: list[str | None] | None = None,
+                    benign: str | None = "benign") -> dict[str, Any]:
+    """Refusal-quality summary of chosen and rejected responses, from
+    ``prefcraft.refusal.judge_many`` (rules engine); ``{"available": False, "reason": …}`` when
+    that module is missing or cannot judge — recorded as skipped, never hidden."""
     try:
-        from prefcraft import refusal
-    except ImportError:
-        return {"available": False, "reason": "prefcraft.refusal is not installed"}
-    judge_many = getattr(refusal, "judge_many", None)
-    if judge_many is None:
-        return {"available": False, "reason": "prefcraft.refusal has no judge_many()"}
+        from prefcraft.refusal import judge_many
+    except ImportError as exc:
+        return {"available": False, "reason": f"prefcraft.refusal.judge_many is not available ({exc})"}
+    prompts = ds.prompt_text().fill_null("").to_list()
     try:
-        judgments = judge_many(ds)
-    except Exception as exc:  # noqa: BLE001 - recorded as skipped with the reason, never hidden
+        chosen = judge_many(prompts, ds.chosen_text().fill_null("").to_list())
+        rejected = judge_many(prompts, ds.rejected_text().fill_null("").to_list())
+    except Exception as exc:  # noqa: BLE001 - recorded as skipped with the reason
         return {"available": False, "reason": f"refusal judging failed: {exc}"}
-    return _summarise_judgments(judgments)
-
-
-def _as_dict(j: Any) -> dict[str, Any]:
-    if isinstance(j, dict):
-        return j
-    if hasattr(j, "to_dict"):
-        return j.to_dict()
-    if hasattr(j, "__dataclass_fields__"):
-        import dataclasses
-
-        return dataclasses.asdict(j)
-    return {k: getattr(j, k) for k in dir(j) if not k.startswith("_") and not callable(getattr(j, k))}
-
-
-def _summarise_judgments(judgments: Any) -> dict[str, Any]:
-    if isinstance(judgments, pl.DataFrame):
-        rows = judgments.to_dicts()
-    else:
-        rows = [_as_dict(j) for j in judgments]
-    out: dict[str, Any] = {"available": True, "judged": len(rows)}
-    scores: dict[str, list[float]] = {}
-    labels: dict[str, Counter] = {}
-    for r in rows:
-        for k, v in r.items():
-            if isinstance(v, bool):
-                labels.setdefault(k, Counter())[str(v).lower()] += 1
-            elif isinstance(v, (int, float)) and not k.endswith(("row", "index", "line")):
-                scores.setdefault(k, []).append(float(v))
-            elif isinstance(v, str) and len(v) <= 40 and k not in ("id", "pair_id", "reason",
-                                                                     "explanation", "raw"):
-                labels.setdefault(k, Counter())[v] += 1
-    out["scores"] = {k: {**_summary(np.asarray(v)), "values": v} for k, v in scores.items()}
-    out["labels"] = {k: dict(c.most_common(10)) for k, c in labels.items() if len(c) <= 10}
+    out: dict[str, Any] = {"available": True, "judged": len(chosen), "engine": "rules"}
+    for name, js in (("chosen", chosen), ("rejected", rejected)):
+        overall = [float(j.overall) for j in js if j.overall is not None]
+        crit: dict[str, list[float]] = {}
+        for j in js:
+            for k, v in (j.criteria or {}).items():
+                crit.setdefault(k, []).append(float(v))
+        out[name] = {
+            "kinds": dict(Counter(j.kind for j in js).most_common()),
+            "overall": {**_summary(np.asarray(overall)), "values": overall} if overall else None,
+            "criteria_mean": {k: round(float(np.mean(v)), 3) for k, v in crit.items()},
+            "anti_patterns": dict(Counter(a for j in js for a in j.anti_patterns).most_common()),
+        }
+    cats = categories or [None] * len(chosen)
+    harmful = [i for i, c in enumerate(cats) if c != benign]
+    good = sum(1 for i in harmful if chosen[i].kind in ("refusal", "partial_refusal", "clarification")
+               and rejected[i].kind == "compliance")
+    over = sum(1 for i, c in enumerate(cats) if c == benign and chosen[i].kind != "compliance")
+    out["pairs"] = {
+        "non_benign": len(harmful),
+        "chosen_declines_rejected_complies": good,
+        "share": round(good / len(harmful), 4) if harmful else None,
+        "benign_chosen_not_compliant": over,
+    }
     return out
 
 
@@ -159,8 +150,8 @@ def dataset_stats(ds: Any, tax: Taxonomy | None = None, *, use_case: str | None 
            "multi_turn": int(ds.frame.select(
                pl.col("prompt").list.eval(pl.element().struct.field("role") == "user")
                .list.sum().gt(1).sum()).item() or 0) if len(ds) else 0,
-           "refusal": refusal_summary(ds) if refusal else {"available": False,
-                                                          "reason": "not requested"},
+           "refusal": refusal_summary(ds, labels.category, tax.benign_category) if refusal
+           else {"available": False, "reason": "not requested (--no-refusal)"},
            "taxonomy": {"name": tax.name, "source": tax.source}}
     if suggest_categories:
         from prefcraft.analysis.autotag import suggest
