@@ -16,6 +16,7 @@ from prefcraft.cli._common import ErrorBoundaryGroup
 COMMAND_MODULES = [
     "convert",
     "info",
+    "stats",
 ]
 
 app = typer.Typer(
