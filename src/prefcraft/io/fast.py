@@ -27,11 +27,16 @@ def try_fast(path: str, fmt: str, progress: Callable[[int], None] | None = None)
         return None
     try:
         table = _read_jsonl(path) if fmt == "jsonl" else _read_parquet(path)
-    except Exception:  # any parse problem: the located reader will explain it
+        if table is None or table.num_rows == 0:
+            return None
+        for name in table.column_names:
+            name.encode("utf-8")  # a key with invalid UTF-8 arrives with surrogates: let the slow path say where
+        frame = pl.from_arrow(table)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # parse problems, and Rust panics (which are BaseExceptions): explained by the slow path
         return None
-    if table is None or table.num_rows == 0:
-        return None
-    ds = _columnar(pl.from_arrow(table), path, fmt)
+    ds = _columnar(frame, path, fmt)
     if ds is not None and progress:
         progress(len(ds))
     return ds
@@ -52,7 +57,10 @@ def _read_jsonl(path: str):
     if objects != lines:  # blank lines, arrays, stray text: keep exact line numbers via the slow path
         return None
     table = pj.read_json(pa.BufferReader(data), read_options=pj.ReadOptions(block_size=_BLOCK))
-    return table if table.num_rows == lines else None
+    if table.num_rows != lines:
+        return None
+    table.validate(full=True)  # Arrow does not check UTF-8 while parsing; invalid text → located slow path
+    return table
 
 
 def _read_parquet(path: str):
@@ -87,16 +95,17 @@ def _columnar(df: pl.DataFrame, path: str, fmt: str) -> Dataset | None:
             return None
     checks = []
     if kind == "standard":
-        checks = [pl.col(c).str.strip_chars().str.len_bytes().min() == 0 for c in ("prompt", "chosen", "rejected")]
+        checks = [(pl.col(c).str.strip_chars().str.len_bytes().min() == 0).alias(f"empty_{c}")
+                  for c in ("prompt", "chosen", "rejected")]
     else:
         for c in ("prompt", "chosen", "rejected"):
-            checks.append(pl.col(c).list.len().min() == 0)
+            checks.append((pl.col(c).list.len().min() == 0).alias(f"nolist_{c}"))
             checks.append(pl.col(c).list.eval(
                 pl.element().struct.field("content").is_null()
                 | (pl.element().struct.field("content").str.strip_chars().str.len_bytes() == 0)
                 | ~pl.element().struct.field("role").is_in(list(ROLES))
                 | pl.element().struct.field("role").is_null()
-            ).list.any().any())
+            ).list.any().any().alias(f"bad_{c}"))
     if any(df.select(checks).row(0)):
         return None
 

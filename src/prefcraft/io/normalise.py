@@ -151,9 +151,9 @@ def _suggest(missing: str, keys: list[str]) -> str:
     unknown = [k for k in keys if k not in KNOWN_FIELDS]
     close = difflib.get_close_matches(missing, unknown, n=1, cutoff=0.6)
     if close:
-        return f" — did you mean '{close[0]}' → '{missing}'? Rename the key to '{missing}'."
-    return (f" — add a '{missing}' field, or rename the column that holds it"
-            f" (accepted aliases: {', '.join(FIELD_ALIASES[missing][:4])}).")
+        return f" — did you mean '{close[0]}'? Rename the key '{close[0]}' to '{missing}'"
+    return (f" — add a '{missing}' field, or rename the field that holds it"
+            f" (accepted aliases: {', '.join(FIELD_ALIASES[missing][:4])})")
 
 
 def _describe(value: Any) -> str:
@@ -253,12 +253,14 @@ def _metadata(value: Any) -> str | None:
     raise RecordError("wrong-type", "metadata", f"field 'metadata' is {_describe(value)}; expected a JSON object")
 
 
-def normalise_record(record: Any, *, csv_cells: bool = False, aliases_used: dict[str, str] | None = None,
-                     notes: set[str] | None = None) -> NormalisedRow:
+def normalise_record(record: Any, *, csv_cells: bool = False, columnar: bool = False,
+                     aliases_used: dict[str, str] | None = None, notes: set[str] | None = None) -> NormalisedRow:
     """One raw record → :class:`NormalisedRow`, or :class:`RecordError`.
 
-    ``csv_cells``: values are strings from CSV/TSV, where empty means absent and lists/objects are
-    JSON text. ``aliases_used`` collects the alias mapping applied (to be reported).
+    ``csv_cells``: values are strings from CSV/TSV, where empty means absent and message lists are
+    JSON text. ``columnar``: the source has one column per field (CSV, Parquet, HF), so a null in an
+    extra column means "absent in this row" and is dropped. ``aliases_used`` collects the alias mapping
+    applied (to be reported).
     """
     if not isinstance(record, dict):
         raise RecordError("wrong-type", None, f"record is {_describe(record)}; expected a JSON object with prompt, chosen and rejected")
@@ -266,8 +268,9 @@ def normalise_record(record: Any, *, csv_cells: bool = False, aliases_used: dict
     if csv_cells:
         rec = {k: (None if v == "" else v) for k, v in rec.items() if k is not None}
         for key in REQUIRED:
-            if key in rec:
-                rec[key] = _maybe_json(rec[key], list)
+            decoded = _maybe_json(rec.get(key), list)
+            if is_conversation(decoded):  # a string cell that merely starts with "[" stays a string
+                rec[key] = decoded
 
     # OpenAI preference fine-tuning rows: {"input": {"messages": [...]}, "preferred_output": [...], ...}
     if isinstance(rec.get("input"), dict) and "messages" in rec["input"] and "prompt" not in rec:
@@ -306,10 +309,13 @@ def normalise_record(record: Any, *, csv_cells: bool = False, aliases_used: dict
     keys = list(record)
     for name in REQUIRED:
         if rec.get(name) is None:
-            state = "null" if name in rec else "missing"
+            if name in rec and csv_cells:
+                raise RecordError("empty-text", name, f"field '{name}' is an empty cell — write the text, or drop the row")
+            if name in rec:
+                raise RecordError("missing-field", name, f"field '{name}' is null — give it the text, or drop the record")
             found = ", ".join(map(str, keys)) or "none"
             raise RecordError("missing-field", name,
-                              f"field '{name}' is {state} (found keys: {found}){_suggest(name, keys)}")
+                              f"field '{name}' is missing (found keys: {found}){_suggest(name, keys)}")
 
     prompt, p_conv = _messages("prompt", rec["prompt"], "user")
     chosen_m, c_conv = _messages("chosen", rec["chosen"], "assistant")
@@ -322,7 +328,7 @@ def normalise_record(record: Any, *, csv_cells: bool = False, aliases_used: dict
             + " — TRL needs all three as strings (standard) or all as message lists (conversational)",
         )
 
-    extra = {k: v for k, v in rec.items() if k not in KNOWN_FIELDS}
+    extra = {k: v for k, v in rec.items() if k not in KNOWN_FIELDS and not (columnar and v is None)}
     return NormalisedRow(
         prompt=prompt,
         chosen=chosen_m,

@@ -36,6 +36,7 @@ _EXTENSIONS = {
 }
 _WRAPPER_KEYS = ("data", "rows", "records", "examples", "items", "train", "pairs")
 _CHUNK = 50_000
+_LENIENT_HINT = "; or pass --lenient to keep the good records and quarantine the bad ones with reasons"
 ProgressFn = Callable[[int], None]
 
 
@@ -120,6 +121,9 @@ def _json_problem(path: str, index: int, line: int | None, raw: bytes, exc: Exce
     loc = f"{path}:{line}" if line is not None else f"{path}: record {index + 1}"
     detail = str(exc)
     hint = "expected one JSON object per line (JSON Lines)"
+    if index == 0 and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return Problem(index, line, "bad-json", f"{path}:{line}: the file is UTF-16 encoded; expected UTF-8 — "
+                       "re-encode it, e.g. iconv -f utf-16 -t utf-8 in.jsonl > out.jsonl")
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as ude:
@@ -296,10 +300,12 @@ def _raw_text(record: Any) -> str:
 
 
 def build_dataset(items: Iterable[Item], *, path: str, fmt: str | None, on_error: OnError = "raise",
-                  csv_cells: bool = False, progress: ProgressFn | None = None) -> LoadResult:
+                  progress: ProgressFn | None = None) -> LoadResult:
     """Normalise ``(index, line, record | Problem)`` items into a :class:`Dataset` (chunked columns)."""
     if on_error not in ("raise", "quarantine", "collect"):
         raise UsageError(f"on_error must be 'raise', 'quarantine' or 'collect' (got {on_error!r})")
+    csv_cells = fmt in ("csv", "tsv")
+    columnar = fmt in ("csv", "tsv", "parquet", "hf")
     aliases: dict[str, str] = {}
     notes: set[str] = set()
     problems: list[Problem] = []
@@ -317,17 +323,15 @@ def build_dataset(items: Iterable[Item], *, path: str, fmt: str | None, on_error
         seen += 1
         if isinstance(rec, Problem):
             if on_error == "raise":
-                raise InputError(rec.message + " (or pass --lenient to keep the good records and quarantine this one)",
-                                 path=path, line=line, reason=rec.message)
+                raise InputError(rec.message + _LENIENT_HINT, path=path, line=line, reason=rec.message)
             problems.append(rec)
             continue
         try:
-            row = normalise_record(rec, csv_cells=csv_cells, aliases_used=aliases, notes=notes)
+            row = normalise_record(rec, csv_cells=csv_cells, columnar=columnar, aliases_used=aliases, notes=notes)
         except RecordError as exc:
             message = f"{_location(path, fmt, index, line)}: {exc}"
             if on_error == "raise":
-                raise InputError(message + " (or pass --lenient to keep the good records and quarantine this one)",
-                                 path=path, line=line, reason=str(exc)) from None
+                raise InputError(message + _LENIENT_HINT, path=path, line=line, reason=str(exc)) from None
             problems.append(Problem(index, line, exc.check, message, raw=_raw_text(rec)))
             continue
         cols["prompt"].append(row.prompt)
@@ -380,8 +384,7 @@ def read(source: Any, *, format: str | None = None, on_error: OnError = "raise",
         if fast is not None:
             return LoadResult(fast, [], len(fast))
     items = iter_raw_records(path, fmt)
-    return build_dataset(items, path=path, fmt=fmt, on_error=on_error, csv_cells=fmt in ("csv", "tsv"),
-                         progress=progress)
+    return build_dataset(items, path=path, fmt=fmt, on_error=on_error, progress=progress)
 
 
 def load(source: Any, *, format: str | None = None, lenient: bool = False,
