@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from prefcraft.analysis_info import dataset_info
+from prefcraft.analysis.info import dataset_info
 from prefcraft.cli._common import FormatOption, OutputFormat, QuietOption, console, emit_json, progress_bar
 from prefcraft.io import read
 
