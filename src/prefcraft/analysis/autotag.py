@@ -90,7 +90,7 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, flags)) for 
      r"curiosity|just curious|is it possible|in theory|which fields|what data|what (info|"
      r"information) do(es)? (you|the api)|how much can you|does the api", re.I),
     ("harm_intent", r"without (her|him|them|anyone|my \w+) (knowing|noticing|finding out|"
-     r"realizing|realising|seeing)|secretly|covert(ly)?|behind (her|his|their) back|so (she|he|"
+     r"realizing|realising|seeing|telling)|secretly|covert(ly)?|behind (her|his|their) back|so (she|he|"
      r"they) (quits?|leaves?|breaks?|cries|panics|is scared|feels|regrets|never)|teach (him|her|"
      r"them) a lesson|scare (her|him|them)|threat|ruin|humiliat|destroy|revenge|get back at|make "
      r"(her|him|them) (pay|suffer|miserable)|won'?t see it coming|can'?t escape|blocked me|"
@@ -255,7 +255,8 @@ def get_tagger(tax: Taxonomy | None = None) -> AutoTagger:
 
 def suggest(ds: Any, rows: Iterable[int], tax: Taxonomy | None = None, *,
             prompts: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """``[{"row", "category", "confidence", "markers"}]`` for the given rows (0-based positions)."""
+    """``[{"row", "category", "confidence", "markers", "prompt"}]`` for the given rows (0-based
+    positions; ``prompt`` is the last user message, shortened to 200 characters)."""
     rows = list(rows)
     if not rows:
         return []
@@ -265,7 +266,8 @@ def suggest(ds: Any, rows: Iterable[int], tax: Taxonomy | None = None, *,
     multi = _multi_turn_flags(ds, rows)
     texts = [prompts[i] for i in rows]
     preds = get_tagger(tax).predict(texts, multi)
-    return [{"row": r, "category": c, "confidence": round(p, 4), "markers": markers(t)}
+    return [{"row": r, "category": c, "confidence": round(p, 4), "markers": markers(t),
+             "prompt": t if len(t) <= 200 else t[:197] + "…"}
             for r, (c, p), t in zip(rows, preds, texts)]
 
 

@@ -166,7 +166,8 @@ padding-bottom:4px}.muted{color:#64748b;font-size:13px}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
 .card{background:white;border:1px solid #e2e8f0;border-radius:8px;padding:10px 14px;min-width:150px}
 .card .v{font-size:20px;font-weight:600}.card .k{font-size:12px;color:#64748b}
-table{border-collapse:collapse;background:white;font-size:13px;margin:6px 0 10px;width:100%}
+table{border-collapse:collapse;background:white;font-size:13px;margin:6px 0 10px;min-width:60%}
+table.wide{width:100%}
 th,td{border:1px solid #e2e8f0;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f1f5f9;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;color:white;font-size:12px}
@@ -181,12 +182,14 @@ def _badge(status: str) -> str:
             f'{_e(status)}</span>')
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
+def _table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset(),
+           wide: bool = False) -> str:
     h = "".join(f"<th>{_e(c)}</th>" for c in head)
     body = "".join("<tr>" + "".join(
         f'<td class="n">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(r)
     ) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
+    cls = ' class="wide"' if wide else ""
+    return f"<table{cls}><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def render_report(d: dict[str, Any], *, title: str = "prefcraft dataset report",
@@ -303,16 +306,17 @@ def render_report(d: dict[str, Any], *, title: str = "prefcraft dataset report",
             prompts = "<ul class='prompts'>" + "".join(
                 f"<li>{_e(p)}</li>" for p in g["suggested_prompts"]) + "</ul>"
             grows.append([_e(g["kind"]), where, str(g["needed"]), _e(g["reason"]), prompts])
-        parts.append(_table(["kind", "where", "needed", "why", "prompts to add"], grows, {2}))
+        parts.append(_table(["kind", "where", "needed", "why", "prompts to add"], grows, {2},
+                            wide=True))
     else:
         parts.append("<p>No gaps: every band and cell is met.</p>")
     sugg = d.get("suggested_categories")
     if sugg:
         parts.append("<h2>Suggested categories for uncategorised rows</h2>")
         parts.append('<p class="muted">Suggestions only — nothing was written to the data.</p>')
-        parts.append(_table(["row", "suggested category", "confidence"],
-                            [[str(s["row"]), _e(s["category"]), f"{s['confidence']:.2f}"]
-                             for s in sugg], {0, 2}))
+        parts.append(_table(["row", "prompt", "suggested category", "confidence"],
+                            [[str(s["row"]), _e(s.get("prompt", "")), _e(s["category"]),
+                              f"{s['confidence']:.2f}"] for s in sugg], {0, 3}, wide=True))
     body = "\n".join(parts)
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
