@@ -129,3 +129,23 @@ def test_atomic_write_keeps_previous_file_on_failure(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["o.jsonl"]  # no temp file left behind
     ds.save(str(out))
     assert len(prefcraft.load(out)) == 3
+
+
+def test_convert_json_report(tmp_path):
+    out = tmp_path / "o.jsonl"
+    result = runner.invoke(app, ["convert", str(GOOD / "aliases.jsonl"), str(out), "--format", "json"])
+    assert result.exit_code == 0
+    report = orjson.loads(result.stdout)
+    assert report["written"] == 1 and report["quarantined"] == 0 and report["quarantine"] is None
+    assert report["aliases"]["question"] == "prompt"
+    assert result.stderr == ""
+
+
+def test_polars_and_pandas_roundtrip():
+    ds = prefcraft.load(GOOD / "standard.jsonl")
+    pdf = ds.to_pandas()
+    assert list(pdf.columns[:3]) == ["prompt", "chosen", "rejected"]
+    assert prefcraft.Dataset.from_pandas(pdf).ids() == ds.ids()
+    import polars as pl
+
+    assert prefcraft.Dataset.from_polars(pl.DataFrame(list(ds.records()))).ids() == ds.ids()

@@ -238,6 +238,16 @@ class Dataset:
         return from_hf(hf_dataset, **kwargs)
 
     @classmethod
+    def from_polars(cls, frame: pl.DataFrame, **kwargs: Any) -> "Dataset":
+        """From a polars DataFrame with prompt/chosen/rejected columns (any supported shape)."""
+        return cls.from_records(frame.to_dicts(), **kwargs)
+
+    @classmethod
+    def from_pandas(cls, frame: "pandas.DataFrame", **kwargs: Any) -> "Dataset":
+        """From a pandas DataFrame with prompt/chosen/rejected columns (any supported shape)."""
+        return cls.from_records(frame.to_dict(orient="records"), **kwargs)
+
+    @classmethod
     def concat(cls, datasets: Iterable["Dataset"]) -> "Dataset":
         frames = [d.frame for d in datasets]
         if not frames:
@@ -326,10 +336,15 @@ class Dataset:
         return write(self, path, format=format, row_format=row_format, include_id=include_id)
 
     def to_polars(self) -> pl.DataFrame:
+        """The internal columnar frame (messages as lists of structs); see :data:`SCHEMA`."""
         return self.frame.clone()
 
-    def to_pandas(self) -> "pandas.DataFrame":
-        return pl.DataFrame(list(self.records())).to_pandas()
+    def to_pandas(self, row_format: RowFormat | None = None) -> "pandas.DataFrame":
+        """One row per pair in TRL's shape (plus optional fields); needs pandas (``prefcraft[hf]``)."""
+        from prefcraft.errors import require
+
+        pd = require("pandas", extra="hf", feature="Dataset.to_pandas")
+        return pd.DataFrame(list(self.records(row_format)))
 
     def to_hf(self, row_format: RowFormat | None = None) -> Any:
         """A ``datasets.Dataset`` (needs the ``hf`` extra)."""

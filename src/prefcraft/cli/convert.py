@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from prefcraft.cli._common import QuietOption, console, note, progress_bar
+from prefcraft.cli._common import FormatOption, OutputFormat, QuietOption, console, emit_json, note, progress_bar
 from prefcraft.errors import UsageError
 from prefcraft.io import read, write_quarantine
 from prefcraft.io.writers import output_format_for
@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
         output_format: Optional[str] = typer.Option(None, "--output-format", help="Override the output extension: jsonl, json, parquet, csv, tsv."),
         row_format: Optional[str] = typer.Option(None, "--row-format", help="Rewrite every row as 'standard' (strings) or 'conversational' (messages)."),
         with_ids: bool = typer.Option(False, "--with-ids", help="Add each pair's content-hash id as an 'id' field."),
+        format: OutputFormat = FormatOption,
         quiet: bool = QuietOption,
     ) -> None:
         """Convert a dataset between formats, keeping every field."""
@@ -37,6 +38,7 @@ def register(app: typer.Typer) -> None:
         if row_format not in (None, "standard", "conversational"):
             raise UsageError(f"--row-format must be 'standard' or 'conversational' (got {row_format!r})")
         output_format_for(output, output_format)  # fail on a bad output name before reading anything
+        quiet = quiet or format == OutputFormat.json
         with progress_bar("reading", quiet=quiet) as bar:
             result = read(input, format=input_format, on_error="quarantine" if lenient else "raise",
                           progress=bar.update)
@@ -50,7 +52,10 @@ def register(app: typer.Typer) -> None:
         if result.problems:
             qpath = quarantine or default_quarantine_path(output)
             write_quarantine(result.problems, qpath)
-        if not quiet:
+        if format == OutputFormat.json:
+            emit_json({"input": input, "output": output, "written": len(ds), "quarantined": len(result.problems),
+                       "quarantine": qpath, "aliases": ds.aliases, "notes": ds.notes})
+        elif not quiet:
             console.print(f"wrote {len(ds)} pairs to {output}")
             if qpath:
                 console.print(f"quarantined {len(result.problems)} bad record(s) with reasons in {qpath}")

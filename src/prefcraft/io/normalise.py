@@ -344,8 +344,17 @@ def normalise_record(record: Any, *, csv_cells: bool = False, columnar: bool = F
     )
 
 
-def normalise_records(records: Iterable[dict[str, Any]], **kwargs: Any):
-    """Strictly normalise in-memory dicts into a :class:`~prefcraft.model.Dataset`."""
+def normalise_records(records: Iterable[dict[str, Any]], *, lenient: bool = False):
+    """Normalise in-memory dicts into a :class:`~prefcraft.model.Dataset` (strict unless ``lenient``)."""
     from prefcraft.io.readers import build_dataset
 
-    return build_dataset(((i, None, r) for i, r in enumerate(records)), path="<records>", fmt=None, **kwargs)
+    def items():
+        for i, r in enumerate(records):
+            # pandas/polars give NaN/None for absent optional cells: treat them as absent
+            if isinstance(r, dict):
+                r = {k: v for k, v in r.items() if not (v is None or (isinstance(v, float) and v != v))}
+            yield i, None, r
+
+    result = build_dataset(items(), path="<records>", fmt=None, on_error="quarantine" if lenient else "raise")
+    result.dataset.problems = result.problems
+    return result.dataset
