@@ -23,9 +23,11 @@ HEAD_CHARS = 260
 BODY_CHARS = 4000
 
 # First-person subject forms ("i", "i'm", "we") — assistants speak as "I" and sometimes "we".
-_I = r"(?:\bi|\bwe)"
+_I = (r"(?:\bi|\bwe)(?:\s+(?:really|just|honestly|simply|definitely|absolutely|truly|genuinely|"
+      r"unfortunately|respectfully|sadly|actually|still|politely|afraid i|'m afraid i))?")
 _NEG_MODAL = (
-    r"(?:can ?not|can't|cant|won't|wont|will not|shall not|must not|couldn't|could not|"
+    r"(?:can ?not|can't|cant|won't|wont|will not|shall not|must not|couldn't|could not|shouldn't|"
+    r"should not|'d better not|had better not|"
     r"am not able to|'m not able to|are not able to|'re not able to|am unable to|'m unable to|"
     r"are unable to|'m not going to|am not going to|'re not going to|do not|don't|"
     r"would not|wouldn't|'d rather not|would rather not|'d prefer not to|would prefer not to|"
@@ -63,12 +65,22 @@ CUES: dict[str, tuple[str, str]] = {
     # idiomatic first-person refusals that carry no can't/won't
     "refuse_idiom": ("head", r"(?:count me out|no can do|not going to happen|i'll pass\b|i will pass\b|"
                      r"i'll have to pass|i have to pass|i'll sit this one out|i'm out\b|"
-                     r"not something (?:i|we)(?:'m| am|'ll| will| can| could| would|'d| do| feel)|"
-                     r"not (?:a |an )?(?:something|thing|request|task|area|line) (?:i|we) (?:can|will|"
-                     r"could|would|am|'m|'ll|do|feel)|"
-                     r"(?:i|we) (?:must|have to|need to|will have to|'ll have to|'m going to|am going to) "
+                     r"(?:not|n't) (?:a |an |the kind of |the sort of )?(?:something|thing|request|task|"
+                     r"area|line|job|favou?r|plan|message|list|reminder|role) (?:that )?(?:i|we)(?:'ll|'m|'d|'ve|"
+                     r" can| will| could| would| am| do| feel| want| should| have| help)|"
+                     r"(?:i|we)(?: must| have to| need to| will have to|'ll have to|'m going to| am going to) "
                      r"(?:respectfully |politely )?(?:decline|refuse|say no|pass|stop)|"
                      r"(?:i|we) (?:respectfully |politely )?(?:decline|refuse)\b|"
+                     r"^\W*(?:\w+\W+){0,2}?(?:can't|cannot|can not|won't|will not) (?:help|do|assist|"
+                     r"go along|be part|set|create|write|make|track|find)\b|"
+                     r"(?:i|we)(?:'d| would) (?:much )?(?:rather|prefer) not\b|"
+                     r"(?:not|never) going to (?:help|do|happen|write|create|set|make|assist|build|track)\b|"
+                     r"\b(?:a|hard|firm|big|definite) (?:no|pass) (?:from|for) me\b|^\W*(?:hard|firm) (?:pass|no)\b|"
+                     r"(?:isn't|is not|'s not) (?:really )?(?:my|our) (?:area|thing|place|call|department)|"
+                     r"(?:happy|glad|willing) to (?:\w+\W+){1,12}?but not (?:with|by|for|to|in|any|the|a)\b|"
+                     r"(?:that's|that is|this is|it's|it is|that'll be|that will be|going to be) (?:a )?"
+                     r"(?:hard |firm |definite )?(?:no|pass)\b|"
+                     r"(?:i'm|i am|i'll|i will) (?:going to |gonna )?(?:have to )?pass\b|"
                      r"(?:i|we) (?:can|could|will|'ll|am happy to|'m happy to) (?:\w+\W+){1,12}?"
                      r"but not (?:with|by|for|to|in|any|the|a)\b|"
                      r"(?:i'm|i am) (?:not|unable) (?:able |going |willing |comfortable |in a position )|"
@@ -83,6 +95,10 @@ CUES: dict[str, tuple[str, str]] = {
                      r"(?:i|we) (?:can|could|will) (?:only|just) (?:not|never)|"
                      r"(?:i|we) (?:won't|will not|can't|cannot|can not) be (?:able to |)(?:help|"
                      r"assist|provid|part|involv|of help|doing|writing|creating|sharing))"),
+    # reluctance without a stated boundary ("I don't feel great about…")
+    "reluctance": ("head", r"(?:i|we) (?:don't|do not|really don't) feel (?:great|good|right|comfortable|"
+                   r"okay|ok)|(?:i'm|i am) (?:uneasy|uncomfortable|hesitant|reluctant)|i have (?:some )?"
+                   r"(?:reservations|concerns) about"),
     # impersonal refusals ("it is not appropriate", "it would be unethical to")
     "refuse_impersonal": ("head", r"(?:(?:it is|it's|it would be|it will be|that is|that's|this is|"
                           r"that would be|this would be|would be|is|are|was)\s+(?:not|never|hardly)\s+"
@@ -104,7 +120,9 @@ CUES: dict[str, tuple[str, str]] = {
                               r"crucial|essential|vital) to (?:remember|treat|respect|recogni[sz]e|"
                               r"understand|note that (?:\w+ing|it is illegal)|prioriti[sz]e)"),
     # strict "…but here's how" (a refusal that then complies anyway)
-    "but_heres_strict": ("all", r"(?:\bbut|however|that said|that being said|nevertheless|nonetheless|"
+    "but_heres_strict": ("all", r"for (?:educational|informational|research|academic) purposes(?: only)?[:,]|"
+                         r"here(?:'s| is| are) [^.:\n]{0,40}?\b(?:though|anyway|regardless|"
+                         r"all the same)\b|(?:\bbut|however|that said|that being said|nevertheless|nonetheless|"
                          r"having said that|anyway|still)\W+(?:\w+\W+){0,4}?(?:here(?:'s| is| are) "
                          r"(?:how|the steps|what you|a way|the way|one way|some ways|the general|the basic|"
                          r"a general|a basic|an overview)|if you (?:still |really )?(?:want|insist|must|are "
@@ -222,7 +240,9 @@ CUES: dict[str, tuple[str, str]] = {
                     r"it depends on (?:what|whether|which|how|the)|"
                     r"(?:not|n't) (?:quite )?(?:sure|clear) (?:what|which|whether|if|i understand)|"
                     r"what (?:exactly|specifically|kind|sort|type)|is this for|who is (?:this|it) for|"
-                    r"to make sure i (?:understand|get|help)|just to (?:clarify|confirm|check|be sure)"),
+                    r"to make sure i (?:understand|get|help)|just to (?:clarify|confirm|check|be sure)|"
+                    r"^\W*(?:what|which|when|who|how|where|do|did|is|are|would|should)\b[^?.!]{0,60}?\b(?:you|your)\b"
+                    r"[^?.!]{0,60}\?"),
     "question_head": ("head", r"\?"),
     "question_end": ("all", r"\?\W*$"),
     "question_any": ("all", r"\?"),
