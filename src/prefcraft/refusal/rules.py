@@ -112,6 +112,13 @@ _EVIDENCE_RE = {name: (region, re.compile(pat, re.IGNORECASE | re.MULTILINE if p
                 for name, (region, pat) in CUES.items() if name in CUE_LABELS}
 
 
+_RUBRIC_EVIDENCE = {label: re.compile(R.RUBRIC_CUES[key], re.IGNORECASE) for key, label in (
+    ("ack_strong", "acknowledgment"), ("reason_cue", "reason"), ("alt_strong", "alternative"),
+    ("invite", "engagement"), ("vague_phrase", "vague"), ("robotic_cue", "robotic"),
+    ("intense_apology", "apologetic"), ("lecture_strong", "lecturing"))}
+_GRADED = frozenset({"refusal", "partial_refusal", "clarification"})
+
+
 def evidence(response: str, kind: str, offtopic: bool = False) -> list[Span]:
     text = _QUOTE_RE.sub("'", response or "")
     start0 = len(text) - len(text.lstrip())
@@ -128,10 +135,20 @@ def evidence(response: str, kind: str, offtopic: bool = False) -> list[Span]:
                 m = _Shift(m, lo)
         if m and m.end() > m.start():
             spans.append(Span(m.start(), m.end(), CUE_LABELS[name], response[m.start():m.end()]))
+    if kind in _GRADED:
+        for label, rx in _RUBRIC_EVIDENCE.items():
+            m = rx.search(text, 0, F.BODY_CHARS)
+            if m and m.end() > m.start():
+                spans.append(Span(m.start(), m.end(), label, response[m.start():m.end()]))
     if offtopic:
         spans.append(Span(0, min(len(response), 80), "offtopic", response[:80]))
-    spans.sort(key=lambda s: (s.start, s.end))
-    return spans
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for sp in sorted(spans, key=lambda s: (s.start, s.end, s.label)):
+        if (sp.start, sp.end, sp.label) not in seen:
+            seen.add((sp.start, sp.end, sp.label))
+            out.append(sp)
+    return out
 
 
 class _Shift:
