@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "convert",
     "info",
     "stats",
+    "score",
 ]
 
 app = typer.Typer(
