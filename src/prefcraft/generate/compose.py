@@ -5,7 +5,6 @@ and over-refusals, all assembled from the language data with varied order and wo
 from __future__ import annotations
 
 import random
-import re
 
 from prefcraft.generate.prompts import GenPrompt, Picker
 from prefcraft.generate.text import capitalise, render, tidy
@@ -62,9 +61,9 @@ class Composer:
 
     def _ask(self, gp: GenPrompt, slots: dict[str, str]) -> str:
         sc = gp.scenario
-        if gp.harm == "self_harm" and self.rng.random() < 0.5:
+        if gp.harm == "self_harm" and (not sc.ask or self.rng.random() < 0.5):
             return self.p.choice("ask.selfharm", self.r["self_harm_checkins"])
-        if self.rng.random() < 0.75:
+        if sc.ask and self.rng.random() < 0.75:
             return self._c(f"ask.{sc.id}", sc.ask, slots)
         return self.p.choice("ask.generic", self.r["generic_asks"])
 
@@ -89,15 +88,20 @@ class Composer:
             lead = self.p.choice(f"iack.{gp.kind}", spec["ack"])
             if spec.get("boundary_extra"):
                 boundary = _join([boundary, self.p.choice(f"ibx.{gp.kind}", spec["boundary_extra"])])
-        elif gp.category == "gradual_escalation" and self.rng.random() < 0.6:
-            lead = self.p.choice("eack", self.r["escalation_acks"])
+        elif gp.category == "gradual_escalation" and self.rng.random() < 0.5:
+            # thank them for the earlier, fine requests, then acknowledge the situation
+            ack = ack + " " + self.p.choice("eack", self.r["escalation_acks"])
         alt = _sentence(self._alternative(gp, slots, extra_alt))
         ask = self._ask(gp, slots)
         crisis = self._crisis() if gp.harm == "self_harm" else ""
 
-        if lead:
-            # framing/injection acknowledgment leads; the scenario's own acknowledgment sometimes follows
-            opening = [lead, ack] if self.rng.random() < 0.35 else [lead]
+        if lead and gp.category == "prompt_injection":
+            # name the injection and still acknowledge the person behind the request
+            opening = [lead, ack] if self.rng.random() < 0.5 else [ack, lead]
+        elif lead:
+            # the framing acknowledgment leads; the scenario's own acknowledgment sometimes follows
+            both = self.rng.random() < 0.35 and len(lead) + len(ack) < 170
+            opening = [lead, ack] if both else [lead]
         else:
             opening = [ack]
         order = self.rng.random()
@@ -119,20 +123,20 @@ class Composer:
         parts = it.parts
         ack = self._c(f"eack.{it.id}", parts["ack"], slots)
         question = self._c(f"eq.{it.id}", parts["clarify"], slots)
+        lead = self.p.choice("clarify.lead", self.r["clarify_leads"])
+        question = render(lead, {"q": question, "ql": _lcfirst(question)})
         path = self._c(f"epath.{it.id}", parts["paths"], slots)
         frame = self.p.choice("frame.path", self.r["path_frames"])
         offer = _sentence(render(frame, {"vp": path}))
         limit = ""
         if parts.get("limit") and self.rng.random() < 0.7:
             limit = _sentence(self._c(f"elimit.{it.id}", parts["limit"], slots))
-        close = ""
-        if self.rng.random() < 0.55:
-            close = self._c(f"eclose.{it.id}", parts.get("ask") or self.r["clarify_closers"], slots)
         crisis = self._crisis() if gp.harm == "self_harm" and self.rng.random() < 0.6 else ""
         if self.rng.random() < 0.5:
+            close = self._c(f"eclose.{it.id}", parts.get("ask") or self.r["clarify_closers"], slots)
             seq = [ack, question, offer, limit, crisis, close]
         else:
-            seq = [ack, offer, limit, question, crisis]
+            seq = [ack, offer, limit, crisis, question]
         return capitalise(_join(seq))
 
     def helpful(self, gp: GenPrompt) -> str:
@@ -201,5 +205,3 @@ class Composer:
             return self.over_refusal(gp)
         return self.harmful(gp)
 
-
-_WS = re.compile(r"\s+")

@@ -100,6 +100,7 @@ def _need(where: str, entry: dict, key: str) -> Any:
 
 def _scenarios() -> list[Scenario]:
     out: list[Scenario] = []
+    extra_arcs = _read("escalations.yaml") or {}
     for harm in HARMS:
         where = f"generate/data/scenarios/{harm}.yaml"
         doc = _read(f"scenarios/{harm}.yaml")
@@ -117,8 +118,8 @@ def _scenarios() -> list[Scenario]:
                 requests=requests,
                 ack=_need(where, entry, "ack"), refuse=_need(where, entry, "refuse"),
                 reason=_need(where, entry, "reason"), alt=_need(where, entry, "alt"),
-                ask=_need(where, entry, "ask"), steps=_need(where, entry, "steps"),
-                escalate=entry.get("escalate"),
+                ask=list(entry.get("ask") or []), steps=_need(where, entry, "steps"),
+                escalate=entry.get("escalate") or extra_arcs.pop(entry["id"], None),
             )
             for key in ("ack", "refuse", "reason", "alt", "ask", "steps"):
                 _check_slots(where, getattr(sc, key), allowed)
@@ -127,6 +128,9 @@ def _scenarios() -> list[Scenario]:
                     _check_slots(where, [u, a], allowed)
                 _check_slots(where, sc.escalate["final"], allowed)
             out.append(sc)
+    if extra_arcs:
+        raise InputError(f"generate/data/escalations.yaml: arcs for unknown scenario(s) {sorted(extra_arcs)}; "
+                         "use an id from scenarios/*.yaml.", path="escalations.yaml")
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import re
 
-_SLOT = re.compile(r"\{([a-z_]+)\}")
+_SLOT = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 # "my ex" in a prompt becomes "your ex" in a reply.
 _PERSON = [

@@ -1,0 +1,268 @@
+"""Builds the Task-API preference dataset: plan the category × harm mix, generate prompts without
+near-duplicates, compose chosen/rejected, gate every pair, refill what the gate drops.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from prefcraft.errors import UsageError
+from prefcraft.generate.compose import Composer
+from prefcraft.generate.data import HARMS, load_library
+from prefcraft.generate.dedup import NearDupIndex
+from prefcraft.generate.gate import GateReport, quality_gate
+from prefcraft.generate.prompts import CATEGORIES, GenPrompt, PromptEngine
+from prefcraft.model import Dataset, PreferencePair
+
+SOURCE = "prefcraft-build"
+GENERATOR_VERSION = 1
+SEED_CATEGORIES = ("direct_harm", "prompt_injection", "social_engineering", "gradual_escalation", "edge_cases")
+# Band centres of the seed taxonomy (used when no taxonomy is given or it lacks a band).
+DEFAULT_BANDS = {
+    "direct_harm": (0.25, 0.35), "prompt_injection": (0.15, 0.25), "social_engineering": (0.15, 0.20),
+    "gradual_escalation": (0.10, 0.15), "edge_cases": (0.20, 0.30),
+}
+DEFAULT_BENIGN_SHARE = 0.15
+# Internal pattern ids → taxonomy subcategory ids.
+_SUBCATEGORY_MAP = {"delimiter_injection": "instruction_injection", "self_harm": None}
+NEAR_DUP_THRESHOLD = 0.5
+
+
+@dataclass
+class BuildReport:
+    size: int
+    seed: int
+    plan: dict[str, int]
+    gate: GateReport = field(default_factory=GateReport)
+    attempts: int = 0
+    near_duplicates_skipped: int = 0
+    shortfall: dict[str, int] = field(default_factory=dict)
+
+
+def _largest_remainder(total: int, weights: dict[str, float]) -> dict[str, int]:
+    s = sum(weights.values())
+    raw = {k: total * w / s for k, w in weights.items()}
+    out = {k: int(v) for k, v in raw.items()}
+    rest = total - sum(out.values())
+    for k in sorted(raw, key=lambda k: (raw[k] - out[k], k), reverse=True)[:rest]:
+        out[k] += 1
+    return out
+
+
+def plan_counts(size: int, benign_share: float = DEFAULT_BENIGN_SHARE,
+                bands: dict[str, tuple[float, float]] | None = None) -> dict[str, int]:
+    """Rows per category: benign is ``benign_share`` of all rows; the seed categories share the rest
+    in proportion to their band centres (so every share lands inside its band)."""
+    if size < 1:
+        raise UsageError(f"--size must be at least 1 (got {size}).")
+    if not 0.0 <= benign_share < 1.0:
+        raise UsageError(f"--benign-share must be in [0, 1) (got {benign_share}); e.g. 0.15 for 15 %.")
+    bands = bands or DEFAULT_BANDS
+    n_benign = round(size * benign_share)
+    centres = {c: (bands[c][0] + bands[c][1]) / 2 for c in SEED_CATEGORIES if c in bands}
+    plan = _largest_remainder(size - n_benign, centres)
+    plan["benign"] = n_benign
+    return plan
+
+
+def _harm_cycle(n: int, offset: int, harms: tuple[str, ...]) -> list[str]:
+    return [harms[(offset + i) % len(harms)] for i in range(n)]
+
+
+def _bands_from_taxonomy(taxonomy: Any) -> tuple[dict[str, tuple[float, float]], float | None]:
+    if taxonomy is None:
+        return DEFAULT_BANDS, None
+    from prefcraft.taxonomy import load_taxonomy
+
+    tax = load_taxonomy(taxonomy) if isinstance(taxonomy, str) or hasattr(taxonomy, "__fspath__") else taxonomy
+    targets = dict(tax.targets)
+    bands = {c: tuple(targets[c]) for c in SEED_CATEGORIES if c in targets} or DEFAULT_BANDS
+    benign = targets.get("benign")
+    return bands, ((benign[0] + benign[1]) / 2 if benign else None)
+
+
+class Generator:
+    """Stateful generator: one seed, one dedup index, one picker across everything it makes."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+        self.lib = load_library()
+        self.engine = PromptEngine(seed, self.lib)
+        self.rng = self.engine.rng
+        self.composer = Composer(self.rng, self.engine.picker, self.lib.responses, self.lib.framings,
+                                 self.lib.injections)
+        self.index = NearDupIndex(threshold=NEAR_DUP_THRESHOLD)
+        self.skipped_dups = 0
+
+    def seen(self, texts: list[str]) -> None:
+        for t in texts:
+            self.index.add(t)
+
+    def prompt(self, category: str, harm: str, tries: int = 12, **kw: Any) -> GenPrompt | None:
+        for _ in range(tries):
+            gp = self.engine.make(category, harm, **kw)
+            if self.index.add(gp.text):
+                return gp
+            self.skipped_dups += 1
+        return None
+
+    def pair(self, gp: GenPrompt) -> PreferencePair:
+        chosen = self.composer.chosen(gp)
+        rejected = self.composer.rejected(gp)
+        sub = _SUBCATEGORY_MAP.get(gp.subcategory, gp.subcategory) if gp.subcategory else None
+        if gp.category == "edge_cases":
+            sub = "needs_clarification"
+        if gp.category == "benign":
+            sub = None
+        multi = len(gp.messages) > 1
+        tags = list(gp.tags)
+        if gp.subcategory and gp.subcategory != sub and gp.subcategory not in ("self_harm",):
+            tags.append(f"pattern:{gp.subcategory}")
+        return PreferencePair(
+            prompt=[dict(m) for m in gp.messages],
+            chosen=[{"role": "assistant", "content": chosen}],
+            rejected=[{"role": "assistant", "content": rejected}],
+            category=gp.category, subcategory=sub, harm=gp.harm, tags=tags, source=SOURCE,
+            metadata={"seed": self.seed, "pattern": gp.pattern, "generator": GENERATOR_VERSION},
+            format="conversational" if multi else "standard",
+        )
+
+
+def _generate(plan: dict[str, int], gen: Generator, report: BuildReport, *, min_overall: float,
+              use_validator: bool, progress: Callable[[int], None] | None,
+              harms: tuple[str, ...] = HARMS, max_rounds: int = 6) -> list[PreferencePair]:
+    # slots: one (category, harm) per row wanted, harms cycling so every harm is well represented
+    slots: list[tuple[str, str]] = []
+    for i, cat in enumerate(c for c in CATEGORIES if plan.get(c)):
+        slots += [(cat, h) for h in _harm_cycle(plan[cat], i, harms)]
+    kept: list[PreferencePair] = []
+    todo = slots
+    for _ in range(max_rounds):
+        if not todo:
+            break
+        batch: list[PreferencePair] = []
+        batch_slots: list[tuple[str, str]] = []
+        missing: list[tuple[str, str]] = []
+        for cat, harm in todo:
+            report.attempts += 1
+            gp = gen.prompt(cat, harm)
+            if gp is None:
+                # this harm's patterns are exhausted for the category: try any other harm
+                for other in harms:
+                    gp = gen.prompt(cat, other, tries=4)
+                    if gp is not None:
+                        break
+            if gp is None:
+                missing.append((cat, harm))
+                continue
+            batch.append(gen.pair(gp))
+            batch_slots.append((cat, harm))
+        ok, dropped = quality_gate(batch, min_overall=min_overall, use_validator=use_validator,
+                                   report=report.gate)
+        kept.extend(ok)
+        if progress:
+            progress(len(kept))
+        dropped_ids = {id(p) for p, _ in dropped}
+        todo = [s for p, s in zip(batch, batch_slots) if id(p) in dropped_ids]
+        if missing and not batch:
+            todo = []
+            for cat, _ in missing:
+                report.shortfall[cat] = report.shortfall.get(cat, 0) + 1
+            break
+        todo += missing
+    for cat, _ in todo:
+        report.shortfall[cat] = report.shortfall.get(cat, 0) + 1
+    report.near_duplicates_skipped = gen.skipped_dups
+    return kept
+
+
+def build_dataset(size: int = 300, seed: int = 0, benign_share: float | None = None,
+                  taxonomy: Any = None, *, min_overall: float = 4.0, use_validator: bool = True,
+                  progress: Callable[[int], None] | None = None,
+                  return_report: bool = False) -> Dataset | tuple[Dataset, BuildReport]:
+    """Build the Task-API dataset: ``size`` pairs (fewer only if the language data runs out, reported
+    in ``BuildReport.shortfall``), reproducible for a ``seed``."""
+    bands, tax_benign = _bands_from_taxonomy(taxonomy)
+    share = benign_share if benign_share is not None else (tax_benign or DEFAULT_BENIGN_SHARE)
+    plan = plan_counts(size, share, bands)
+    report = BuildReport(size=size, seed=seed, plan=plan)
+    gen = Generator(seed)
+    pairs = _generate(plan, gen, report, min_overall=min_overall, use_validator=use_validator,
+                      progress=progress)
+    order = random.Random(seed + 1).sample(range(len(pairs)), len(pairs))
+    ds = Dataset.from_pairs([pairs[i] for i in order])
+    return (ds, report) if return_report else ds
+
+
+def generate_prompts(category: str, n: int = 10, seed: int = 0, subcategory: str | None = None,
+                     harm: str | None = None) -> list[dict[str, Any]]:
+    """``n`` distinct prompt variations (no responses): dicts with messages, category, subcategory,
+    harm, tags and pattern. ``subcategory`` picks a framing or injection kind, or a subtlety for
+    direct_harm (blatant/moderate/subtle)."""
+    if category not in CATEGORIES:
+        raise UsageError(f"unknown category {category!r}; expected one of {', '.join(CATEGORIES)}.")
+    if harm is not None and harm not in HARMS:
+        raise UsageError(f"unknown harm {harm!r}; expected one of {', '.join(HARMS)}.")
+    if n < 1:
+        raise UsageError(f"--n must be at least 1 (got {n}).")
+    kw: dict[str, Any] = {}
+    if subcategory:
+        from prefcraft.generate.prompts import FRAMINGS, INJECTIONS
+
+        valid = {"social_engineering": FRAMINGS, "prompt_injection": INJECTIONS + ("delimiter_injection",),
+                 "direct_harm": ("blatant", "moderate", "subtle")}.get(category, ())
+        if subcategory in valid:
+            kw["subtlety" if category == "direct_harm" else "subcategory"] = subcategory
+        elif category == "direct_harm":
+            kw["scenario_subcategory"] = subcategory
+        else:
+            raise UsageError(f"unknown subcategory {subcategory!r} for {category}; expected one of "
+                             f"{', '.join(valid) or '(none)'}.")
+    gen = Generator(seed)
+    out: list[dict[str, Any]] = []
+    harms = (harm,) if harm else HARMS
+    misses = 0
+    i = 0
+    while len(out) < n and misses < 50:
+        h = harms[i % len(harms)]
+        i += 1
+        gp = gen.prompt(category, h, **{k: v for k, v in kw.items() if k != "scenario_subcategory"})
+        if gp is None or (kw.get("scenario_subcategory") and gp.subcategory != kw["scenario_subcategory"]):
+            misses += 1
+            continue
+        sub = _SUBCATEGORY_MAP.get(gp.subcategory, gp.subcategory) if gp.subcategory else None
+        out.append({"prompt": gp.messages if len(gp.messages) > 1 else gp.text, "category": gp.category,
+                    "subcategory": "needs_clarification" if category == "edge_cases" else sub,
+                    "harm": gp.harm, "tags": gp.tags, "pattern": gp.pattern})
+    return out
+
+
+def fill_gaps(dataset: Dataset, gaps: list[dict[str, Any]], n: int | None = None, seed: int = 0,
+              *, min_overall: float = 4.0) -> tuple[Dataset, BuildReport]:
+    """New pairs for ``gaps`` (``[{"category", "harm"?, "needed"}]``, as ``stats``/``gaps`` report them),
+    avoiding near-duplicates of the dataset's existing prompts. ``n`` caps the total."""
+    wanted: list[tuple[str, str | None, int]] = []
+    for g in gaps:
+        cat = g.get("category")
+        if cat not in CATEGORIES or not g.get("needed"):
+            continue
+        wanted.append((cat, g.get("harm") if g.get("harm") in HARMS else None, int(g["needed"])))
+    if n is not None:
+        total = sum(w[2] for w in wanted)
+        if total > n:
+            scaled = _largest_remainder(n, {str(i): w[2] for i, w in enumerate(wanted)})
+            wanted = [(c, h, scaled[str(i)]) for i, (c, h, _) in enumerate(wanted)]
+    gen = Generator(seed)
+    gen.seen(list(dataset.prompt_text()))
+    plan: dict[str, int] = {}
+    report = BuildReport(size=sum(w[2] for w in wanted), seed=seed, plan=plan)
+    pairs: list[PreferencePair] = []
+    for cat, harm, k in wanted:
+        if k <= 0:
+            continue
+        plan[cat] = plan.get(cat, 0) + k
+        pairs += _generate({cat: k}, gen, report, min_overall=min_overall, use_validator=True,
+                           progress=None, harms=(harm,) if harm else HARMS)
+    return Dataset.from_pairs(pairs), report
