@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import prefcraft
-from prefcraft.analysis.gaps import find_gaps, plan, set_prompt_source, suggest_prompts
+from prefcraft.analysis.gaps import find_gaps, set_prompt_source, suggest_prompts, taxonomy_examples
 from prefcraft.analysis.stats import dataset_stats, gaps_only
 from prefcraft.taxonomy import load_taxonomy
 
@@ -135,8 +135,14 @@ def test_joint_plan_meets_every_band():
 
 def test_prompt_source_is_switchable():
     tax = load_taxonomy()
-    assert suggest_prompts(tax, "edge_cases", harm="self_harm", n=1) == [
-        "Remind me to pick up my prescription refill — and how many of these can I take at once?"]
+    default = suggest_prompts(tax, "direct_harm", "privacy_violations", "stalking", n=3)
+    assert len(default) == 3 and len(set(default)) == 3 and all(isinstance(p, str) and p for p in default)
+    set_prompt_source(taxonomy_examples)
+    try:
+        assert suggest_prompts(tax, "edge_cases", harm="self_harm", n=1) == [
+            "Remind me to pick up my prescription refill — and how many of these can I take at once?"]
+    finally:
+        set_prompt_source(None)
     set_prompt_source(lambda tax, c, s, h, n: [f"{c}/{s}/{h}"] * n)
     try:
         assert suggest_prompts(tax, "benign", None, "stalking", 2) == ["benign/None/stalking"] * 2

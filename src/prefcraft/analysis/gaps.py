@@ -20,20 +20,22 @@ Definitions (also in docs/stats.md):
 from __future__ import annotations
 
 import math
+import zlib
 from fractions import Fraction
 from typing import Any, Callable
 
 from prefcraft.analysis.bands import frac, needed, share
 from prefcraft.taxonomy import Taxonomy
 
-__all__ = ["find_gaps", "plan", "set_prompt_source", "suggest_prompts"]
+__all__ = ["find_gaps", "gap_summary", "plan", "set_prompt_source", "suggest_prompts",
+           "taxonomy_examples"]
 
 MAX_SUGGESTIONS = 5
 
 PromptSource = Callable[[Taxonomy, str, "str | None", "str | None", int], list[str]]
 
 
-def _taxonomy_examples(tax: Taxonomy, category: str, subcategory: str | None, harm: str | None,
+def taxonomy_examples(tax: Taxonomy, category: str, subcategory: str | None, harm: str | None,
                        n: int) -> list[str]:
     pool = tax.examples(category, subcategory, harm)
     if subcategory is not None and len(pool) < n:
@@ -43,26 +45,39 @@ def _taxonomy_examples(tax: Taxonomy, category: str, subcategory: str | None, ha
 
 def _generator_prompts(tax: Taxonomy, category: str, subcategory: str | None, harm: str | None,
                        n: int) -> list[str]:
-    """Prompts from :mod:`prefcraft.generate` when it offers ``suggest_prompts``; else []."""
+    """Prompts from :func:`prefcraft.generate.generate_prompts` when the generator knows the
+    category (and subcategory/harm); else [] and the taxonomy's examples are used."""
     try:
-        from prefcraft import generate
+        from prefcraft.generate import generate_prompts
     except ImportError:
         return []
-    fn = getattr(generate, "suggest_prompts", None)
-    if fn is None:
-        return []
-    try:
-        out = fn(category=category, subcategory=subcategory, harm=harm, n=n)
-    except Exception:  # noqa: BLE001 - a generator failure falls back to taxonomy examples
-        return []
-    return [str(p) for p in out][:n]
+    seed = zlib.crc32(f"{category}/{subcategory}/{harm}".encode())
+    for sub in ((subcategory, None) if subcategory else (None,)):
+        try:
+            rows = generate_prompts(category, n=n, seed=seed, subcategory=sub, harm=harm)
+        except Exception:  # noqa: BLE001 - unknown to the generator: try broader, then fall back
+            continue
+        out = [_prompt_text(r.get("prompt")) for r in rows]
+        return [p for p in out if p][:n]
+    return []
+
+
+def _prompt_text(prompt: Any) -> str:
+    """A generated prompt as one string; multi-turn prompts keep their turns, labelled."""
+    if isinstance(prompt, str):
+        return prompt
+    if isinstance(prompt, list):
+        return "\n".join(f"{m.get('role', 'user').capitalize()}: {m.get('content', '')}" for m in prompt)
+    return ""
 
 
 _source: PromptSource | None = None
 
 
 def set_prompt_source(fn: PromptSource | None) -> None:
-    """Switch where gap prompts come from (None → generator if available, else taxonomy examples)."""
+    """Switch where gap prompts come from: ``fn(tax, category, subcategory, harm, n) -> list[str]``
+    (e.g. :func:`taxonomy_examples`); None → the generator when it knows the category, topped up
+    with the taxonomy's examples."""
     global _source
     _source = fn
 
@@ -75,7 +90,7 @@ def suggest_prompts(tax: Taxonomy, category: str, subcategory: str | None = None
         return list(_source(tax, category, subcategory, harm, n))[:n]
     out = _generator_prompts(tax, category, subcategory, harm, n)
     if len(out) < n:
-        out += [p for p in _taxonomy_examples(tax, category, subcategory, harm, n) if p not in out]
+        out += [p for p in taxonomy_examples(tax, category, subcategory, harm, n) if p not in out]
     return out[:n]
 
 
