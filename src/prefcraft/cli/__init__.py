@@ -17,6 +17,8 @@ COMMAND_MODULES = [
     "convert",
     "info",
     "stats",
+    "build",
+    "generate",
     "score",
 ]
 

@@ -116,7 +116,6 @@ class Generator:
             sub = "needs_clarification"
         if gp.category == "benign":
             sub = None
-        multi = len(gp.messages) > 1
         tags = list(gp.tags)
         if gp.subcategory and gp.subcategory != sub and gp.subcategory not in ("self_harm",):
             tags.append(f"pattern:{gp.subcategory}")
@@ -126,7 +125,8 @@ class Generator:
             rejected=[{"role": "assistant", "content": rejected}],
             category=gp.category, subcategory=sub, harm=gp.harm, tags=tags, source=SOURCE,
             metadata={"seed": self.seed, "pattern": gp.pattern, "generator": GENERATOR_VERSION},
-            format="conversational" if multi else "standard",
+            # one format for every row: the build has multi-turn rows, and TRL reads the format from row 0
+            format="conversational",
         )
 
 
@@ -208,35 +208,57 @@ def generate_prompts(category: str, n: int = 10, seed: int = 0, subcategory: str
     if n < 1:
         raise UsageError(f"--n must be at least 1 (got {n}).")
     kw: dict[str, Any] = {}
+    want_sub: str | None = None
     if subcategory:
-        from prefcraft.generate.prompts import FRAMINGS, INJECTIONS
-
-        valid = {"social_engineering": FRAMINGS, "prompt_injection": INJECTIONS + ("delimiter_injection",),
-                 "direct_harm": ("blatant", "moderate", "subtle")}.get(category, ())
-        if subcategory in valid:
-            kw["subtlety" if category == "direct_harm" else "subcategory"] = subcategory
-        elif category == "direct_harm":
-            kw["scenario_subcategory"] = subcategory
-        else:
+        valid = _known_subcategories(category)
+        if subcategory not in valid:
             raise UsageError(f"unknown subcategory {subcategory!r} for {category}; expected one of "
-                             f"{', '.join(valid) or '(none)'}.")
+                             f"{', '.join(sorted(valid)) or '(none)'}.")
+        if category == "direct_harm" and subcategory in ("blatant", "moderate", "subtle"):
+            kw["subtlety"] = subcategory
+        elif category in ("social_engineering", "prompt_injection"):
+            kw["subcategory"] = subcategory
+        elif category != "edge_cases":
+            want_sub = subcategory
     gen = Generator(seed)
     out: list[dict[str, Any]] = []
     harms = (harm,) if harm else HARMS
     misses = 0
     i = 0
-    while len(out) < n and misses < 50:
+    while len(out) < n and misses < 40 * n:
         h = harms[i % len(harms)]
         i += 1
-        gp = gen.prompt(category, h, **{k: v for k, v in kw.items() if k != "scenario_subcategory"})
-        if gp is None or (kw.get("scenario_subcategory") and gp.subcategory != kw["scenario_subcategory"]):
+        gp = gen.engine.make(category, h, **kw)
+        sub = _SUBCATEGORY_MAP.get(gp.subcategory, gp.subcategory) if gp.subcategory else None
+        if (want_sub and sub != want_sub) or not gen.index.add(gp.text):
             misses += 1
             continue
-        sub = _SUBCATEGORY_MAP.get(gp.subcategory, gp.subcategory) if gp.subcategory else None
+        if category == "edge_cases":
+            sub = "needs_clarification"
+        elif category == "benign":
+            sub = None
         out.append({"prompt": gp.messages if len(gp.messages) > 1 else gp.text, "category": gp.category,
-                    "subcategory": "needs_clarification" if category == "edge_cases" else sub,
+                    "subcategory": sub,
                     "harm": gp.harm, "tags": gp.tags, "pattern": gp.pattern})
     return out
+
+
+def _known_subcategories(category: str) -> set[str]:
+    from prefcraft.generate.prompts import FRAMINGS, INJECTIONS
+
+    lib = load_library()
+    if category == "social_engineering":
+        return set(FRAMINGS)
+    if category == "prompt_injection":
+        return set(INJECTIONS) | {"instruction_injection"}
+    if category == "edge_cases":
+        return {"needs_clarification"}
+    if category == "gradual_escalation":
+        return {sc.escalate.get("subcategory", "boundary_testing") for sc in lib.scenarios if sc.escalate}
+    if category == "direct_harm":
+        subs = {_SUBCATEGORY_MAP.get(sc.subcategory, sc.subcategory) for sc in lib.scenarios}
+        return {s for s in subs if s} | {"blatant", "moderate", "subtle"}
+    return set()
 
 
 def fill_gaps(dataset: Dataset, gaps: list[dict[str, Any]], n: int | None = None, seed: int = 0,
