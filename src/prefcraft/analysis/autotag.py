@@ -173,7 +173,7 @@ class AutoTagger:
 
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str], classes: list[str], *,
-              l2: float = 1e-3, epochs: int = 300, lr: float = 2.0,
+              l2: float = 3e-5, epochs: int = 600, lr: float = 4.0,
               multi: Sequence[bool] | None = None) -> "AutoTagger":
         X = _matrix(texts, multi)
         idx = {c: i for i, c in enumerate(classes)}
@@ -220,32 +220,40 @@ def _softmax(Z: np.ndarray) -> np.ndarray:
     return E / E.sum(axis=1, keepdims=True)
 
 
+TRAINING_FILES = ("data/autotag_train.jsonl", "data/autotag_generated.jsonl")
+
+
 def _shipped_training() -> list[dict[str, Any]]:
-    text = resources.files("prefcraft.analysis").joinpath("data/autotag_train.jsonl").read_text(
-        encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    rows: list[dict[str, Any]] = []
+    for name in TRAINING_FILES:
+        text = resources.files("prefcraft.analysis").joinpath(name).read_text(encoding="utf-8")
+        rows += [json.loads(line) for line in text.splitlines() if line.strip()]
+    return rows
 
 
-def training_examples(tax: Taxonomy) -> list[tuple[str, str]]:
-    """(prompt, category id) pairs: the taxonomy's examples plus the shipped labelled set.
+def training_examples(tax: Taxonomy, *, with_multi: bool = False) -> list[tuple]:
+    """(prompt, category id) pairs — ``(prompt, category, multi_turn)`` with ``with_multi`` —
+    from the taxonomy's examples plus the shipped labelled sets (hand-written, and a sample of
+    ``prefcraft build`` prompts, whose multi-turn ones keep only the last user turn).
 
     Shipped rows whose category the taxonomy cannot resolve are dropped (a custom taxonomy keeps
     only what maps onto it)."""
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, bool]] = []
     for cat in tax.categories:
-        out += [(e.prompt, cat.id) for e in cat.all_examples()]
+        out += [(e.prompt, cat.id, False) for e in cat.all_examples()]
     for row in _shipped_training():
         cid = tax.resolve_category(row["category"])
         if cid is not None:
-            out.append((row["prompt"], cid))
-    return out
+            out.append((row["prompt"], cid, bool(row.get("multi_turn", False))))
+    return out if with_multi else [(t, c) for t, c, _ in out]
 
 
 @functools.lru_cache(maxsize=4)
 def _tagger_for(key: str, tax: Taxonomy) -> AutoTagger:
-    data = training_examples(tax)
-    classes = [c for c in tax.category_ids if any(lab == c for _, lab in data)]
-    return AutoTagger.train([t for t, _ in data], [lab for _, lab in data], classes)
+    data = training_examples(tax, with_multi=True)
+    classes = [c for c in tax.category_ids if any(lab == c for _, lab, _ in data)]
+    return AutoTagger.train([t for t, _, _ in data], [lab for _, lab, _ in data], classes,
+                            multi=[m for _, _, m in data])
 
 
 def get_tagger(tax: Taxonomy | None = None) -> AutoTagger:
