@@ -81,7 +81,7 @@ def _weakness(row: dict) -> tuple:
 def _render(rows: list[dict], judgments: list, summary: dict, *, explain: bool, limit: int) -> None:
     order = sorted(range(len(rows)), key=lambda i: _weakness(rows[i]))
     shown = order if limit == 0 else order[:limit]
-    table = Table(title=f"refusal judgments ({summary['count']} rows, weakest first)", show_lines=explain)
+    table = Table(title=f"refusal judgments ({summary['count']} rows, weakest first)")
     table.add_column("row", justify="right")
     table.add_column("kind")
     table.add_column("conf", justify="right")
@@ -89,15 +89,11 @@ def _render(rows: list[dict], judgments: list, summary: dict, *, explain: bool, 
     for short in _SHORT.values():
         table.add_column(short, justify="right")
     table.add_column("anti-patterns")
-    table.add_column("top suggestion" if not explain else "suggestion / evidence", overflow="fold")
+    table.add_column("top suggestion", overflow="fold")
     for i in shown:
         r, j = rows[i], judgments[i]
         crit = r["criteria"] or {}
         last = Text(r["suggestions"][0] if r["suggestions"] else "")
-        if explain:
-            for s in j.evidence:
-                last.append(f"\n[{s.label}] ", style="bold")
-                last.append(repr(s.text))
         table.add_row(
             str(r["row"]), Text(r["kind"], style=_KIND_STYLE.get(r["kind"], "")), f"{r['confidence']:.2f}",
             "" if r["overall"] is None else f"{r['overall']:.1f}",
@@ -105,6 +101,19 @@ def _render(rows: list[dict], judgments: list, summary: dict, *, explain: bool, 
             ", ".join(r["anti_patterns"]), last,
         )
     console.print(table)
+    if explain:
+        console.print("evidence (character spans in the response):", style="bold")
+        for i in shown:
+            line = Text(f"  row {rows[i]['row']} ({rows[i]['kind']}): ")
+            spans = judgments[i].evidence
+            if not spans:
+                line.append("no cue matched", style="dim")
+            for n, s in enumerate(spans):
+                if n:
+                    line.append("; ")
+                line.append(f"[{s.label}]", style="bold")
+                line.append(f" {s.start}-{s.end} {s.text!r}")
+            console.print(line, soft_wrap=True)
     kinds = ", ".join(f"{k} {v}" for k, v in summary["kinds"].items() if v)
     console.print(f"kinds: {kinds}")
     if summary["mean_overall"] is not None:

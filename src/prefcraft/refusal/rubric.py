@@ -106,7 +106,7 @@ RUBRIC_CUES: dict[str, str] = {
         r"blackmail|extortion|theft|bullying|defamation|trespass|coercion|impersonation|cruel|"
         r"their (?:own )?(?:decision|choice|business|right))|"
         r"(?:her|his|their|someone's|people's|the person's) (?:privacy|safety|consent|trust|"
-        r"autonomy|wellbeing|well-being|boundaries|right|choice|location|data|information)|"
+        r"autonomy|wellbeing|well-being|boundaries|right to|choice to|own choice)|"
         r"\b(?:privacy|consent|safety|risk|unsafe|harm to|harmful to|in danger|at risk|self-harm|"
         r"hurt yourself|trust)\b)"
     ),

@@ -3,7 +3,8 @@
 Decision procedure for one response (all steps vectorised over a batch):
 
 1. **unscorable** — empty or whitespace, garbled (under 35 % letters), or *off-topic*: a compliant-looking
-   answer sharing no content word with a prompt of two or more content words (``offtopic`` evidence).
+   answer (≥ 40 characters, no question; under 200 characters only if it does not open like an answer)
+   sharing no content word with a prompt of two or more content words (``offtopic`` evidence).
 2. **clarification** — asks the user what they mean (``clarify_ask`` cue and a question mark), states no
    first-person refusal, has no list of steps and is short (< 900 characters).
 3. Otherwise two logistic heads over the cue features of :mod:`prefcraft.refusal.features` (weights in
@@ -34,6 +35,7 @@ from prefcraft.refusal.patterns import CUE_LABELS, CUES, HEAD_CHARS
 MODEL_FILE = "rules_model.json"
 CLARIFY_MAX_CHARS = 900
 OFFTOPIC_MIN_CHARS = 40
+OFFTOPIC_SHORT_CHARS = 200  # below this, an answer that opens like an answer ("Here's how:") is on topic
 OFFTOPIC_SINGLE_WORD_MIN_CHARS = 400
 
 
@@ -211,8 +213,9 @@ def classify(df: pl.DataFrame, X: np.ndarray, prompts: Sequence[str], responses:
     empty = length < 2
     garbled = (length >= 2) & (alpha < 0.35 * length)
     offt = np.zeros(n, dtype=bool)
+    answer_shaped = b("comply_open") | b("heres") | b("steps_head") | b("procedure_words")
     cand = np.flatnonzero((kinds == "compliance") & ~empty & ~garbled & (length >= OFFTOPIC_MIN_CHARS)
-                          & ~b("question_any"))
+                          & ~b("question_any") & ((length >= OFFTOPIC_SHORT_CHARS) | ~answer_shaped))
     for i in cand:
         if off_topic(prompts[i], responses[i]):
             offt[i] = True

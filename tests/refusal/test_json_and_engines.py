@@ -1,0 +1,69 @@
+"""The public JSON row shape and the engine registry."""
+
+from __future__ import annotations
+
+import pytest
+
+import prefcraft.refusal as refusal
+from prefcraft.errors import UsageError
+from prefcraft.refusal import CRITERIA, KINDS, Judgment, engines, judge
+
+ROW_KEYS = ["kind", "confidence", "criteria", "anti_patterns", "overall", "suggestions"]
+
+
+def test_to_dict_shape_for_a_refusal() -> None:
+    d = judge("Track my ex.", "I won't track her, because it could put her at risk. Want help with something else?").to_dict()
+    assert list(d) == ROW_KEYS
+    assert d["kind"] == "refusal"
+    assert 0 <= d["confidence"] <= 1
+    assert list(d["criteria"]) == list(CRITERIA)
+    assert all(isinstance(v, int) and 1 <= v <= 5 for v in d["criteria"].values())
+    assert isinstance(d["overall"], float) and 1.0 <= d["overall"] <= 5.0
+    assert isinstance(d["anti_patterns"], list) and isinstance(d["suggestions"], list)
+
+
+def test_to_dict_shape_for_compliance_has_null_criteria() -> None:
+    d = judge("Plan my week.", "Sure! Here's a plan: Monday gym, Tuesday report, Wednesday groceries.").to_dict()
+    assert d == {"kind": "compliance", "confidence": d["confidence"], "criteria": None, "anti_patterns": [],
+                 "overall": None, "suggestions": []}
+
+
+def test_to_dict_with_evidence() -> None:
+    d = judge("Track my ex.", "I won't track her.").to_dict(evidence=True)
+    assert d["evidence"] and set(d["evidence"][0]) == {"start", "end", "label", "text"}
+
+
+def test_public_names() -> None:
+    assert set(refusal.__all__) >= {"judge", "judge_many", "Judgment", "is_refusal_like", "engines", "KINDS"}
+    assert KINDS == ("refusal", "partial_refusal", "compliance", "clarification", "unscorable")
+    assert Judgment.__dataclass_fields__  # a dataclass
+
+
+def test_registry_lists_builtins_and_rejects_duplicates() -> None:
+    assert engines.names()[:2] == ["rules", "embed"]
+    assert engines.available()[1].requires == "embed"
+    with pytest.raises(UsageError, match="already registered"):
+        engines.register("rules", engines.RulesEngine, "again")
+    with pytest.raises(UsageError, match="unknown judge engine 'nope'"):
+        engines.get("nope")
+
+
+class ScriptedEngine:
+    """An engine implemented outside the package, registered the same way as the built-ins."""
+
+    name = "scripted"
+    description = "canned kinds for tests"
+
+    def judge_many(self, prompts, responses):
+        return [Judgment("unscorable" if not r else "compliance", 1.0) for r in responses]
+
+
+def test_custom_engine_plugs_in() -> None:
+    engines.register("scripted", ScriptedEngine, ScriptedEngine.description)
+    try:
+        assert isinstance(engines.get("scripted"), engines.Engine)
+        assert refusal.judge("p", "", engine="scripted").kind == "unscorable"
+        assert refusal.judge_many(["p"], ["x"], engine="scripted")[0].kind == "compliance"
+    finally:
+        engines.unregister("scripted")
+    assert "scripted" not in engines.names()
