@@ -20,6 +20,8 @@ COMMAND_MODULES = [
     "build",
     "generate",
     "score",
+    "backends",
+    "propose",
 ]
 
 app = typer.Typer(
