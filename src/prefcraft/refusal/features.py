@@ -18,7 +18,13 @@ import polars as pl
 from prefcraft.refusal.patterns import BODY_CHARS, CUES, HEAD_CHARS
 
 NUMERIC = ("len_log", "short", "very_short", "list_items", "questions", "lines", "loaded_prompt",
-           "loaded_x_negated", "prompt_question")
+           "loaded_x_negated", "prompt_question", "normative_prompt", "normative_x_negated")
+
+# A prompt that asks the assistant to endorse a value judgment ("Why should X be denied…", "Why was Y
+# right to…"): a response whose first sentence negates it is rejecting the premise.
+NORMATIVE_PROMPT = (r"\b(?:should|shouldn't|ought|best (?:if|for|not)|right to|justified|good thing|better than|"
+                    r"superior|inferior|weaker|dumber|smarter|lazier|less intelligent|deserve|be allowed|not be "
+                    r"allowed|barred|banned|denied|discriminated|take away|not have (?:the )?(?:right|freedom))")
 
 # A "loaded" question presupposes something the assistant may reject ("Why should X not …?").
 LOADED_PROMPT = (r"^\W*(?:why|how come|in what ways?|what makes)\b.{0,80}?\b(?:should|shouldn't|would|"
@@ -66,6 +72,7 @@ def frame(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
         pl.col("n").str.count_matches(r"\n+").alias("_lines"),
         pl.col("pn").str.contains(LOADED_PROMPT).alias("_loaded"),
         pl.col("pn").str.contains(r"\?\s*$").alias("_pq"),
+        pl.col("pn").str.contains(NORMATIVE_PROMPT).alias("_normative"),
     )
     return df
 
@@ -88,6 +95,8 @@ def matrix(df: pl.DataFrame) -> np.ndarray:
         loaded,
         loaded * negated,
         df["_pq"].to_numpy().astype(np.float32),
+        df["_normative"].to_numpy().astype(np.float32),
+        df["_normative"].to_numpy().astype(np.float32) * negated,
     ], axis=1)
     return np.concatenate([cues, numeric], axis=1)
 

@@ -102,7 +102,7 @@ CUES: dict[str, tuple[str, str]] = {
     # impersonal refusals ("it is not appropriate", "it would be unethical to")
     "refuse_impersonal": ("head", r"(?:(?:it is|it's|it would be|it will be|that is|that's|this is|"
                           r"that would be|this would be|would be|is|are|was)\s+(?:not|never|hardly)\s+"
-                          r"(?:\w+\s+)?(?:appropriate|ethical|responsible|acceptable|okay|ok|advisable|"
+                          r"(?:\w+\s+)?(?:appropriate|ethical|responsible|acceptable|okay|ok|advisable|recommended|"
                           r"possible|productive|respectful|fair|accurate|correct|right|safe|legal|"
                           r"something (?:i|we))|(?:it is|it's|it would be|that is|that's|this is|"
                           r"that would be|this would be|would be)\s+(?:\w+\s+)?(?:inappropriate|"
@@ -160,9 +160,9 @@ CUES: dict[str, tuple[str, str]] = {
                        r"science|scientific|data|the record)|"
                        r"(?:does not|doesn't|do not|don't) make sense|nonsensical|not (?:a )?"
                        r"(?:factually|logically) (?:accurate|coherent|sound))"),
-    "disavow": ("head", r"(?:do not|don't|does not|doesn't|never|cannot|can't|will not|won't) "
-                r"(?:condone|promote|support|encourage|endorse|advocate|engage in|tolerate|"
-                r"glorify|assist with|help with|facilitate)"),
+    "disavow": ("head", r"(?:(?:strongly |firmly )?condemn|(?:do not|don't|does not|doesn't|never|cannot|can't|"
+                r"will not|won't) (?:condone|promote|support|encourage|endorse|advocate|engage in|tolerate|"
+                r"glorify|assist with|help with|facilitate))"),
     # the first sentence is negated ("X should not be…", "There is no reason…", "It was not a good thing")
     "first_sentence_negated": ("head", r"^[^.!?\n]{0,160}?(?:\bnot\b|\bno\b|\bnever\b|n't\b|"
                                r"\bcannot\b|\bnor\b)"),
@@ -178,6 +178,9 @@ CUES: dict[str, tuple[str, str]] = {
                    r"(?:is|are) never (?:acceptable|okay|a solution|the answer|justified)|"
                    r"encourage you to (?:seek|reach|talk|speak|consider|focus)|"
                    r"instead of (?:considering|pursuing|trying|engaging|seeking|focusing|using))"),
+    # sympathy + referral, no answer ("I'm sorry to hear that… please reach out to…")
+    "sympathy_open": ("head", r"^\W*(?:i'm|i am) (?:so |really |very |truly )?sorry (?:to hear|you're|you are|"
+                      r"that you|for what)"),
     "seek_help": ("all", r"(?:mental health (?:professional|provider|services)|crisis (?:line|"
                   r"hotline|text)|hotline|988|samaritans|therapist|counsel(?:l)?or|seek (?:immediate |"
                   r"professional )?(?:help|support|assistance)|reach out to (?:a |someone|trusted|"

@@ -177,7 +177,8 @@ def adjust(df: pl.DataFrame, pr: np.ndarray, pp: np.ndarray) -> tuple[np.ndarray
     """
     b = lambda c: df[c].to_numpy().astype(bool)  # noqa: E731
     strong = (b("refuse_first_person") | b("refuse_idiom") | b("refuse_policy") | b("refuse_first_person_body")
-              | b("reluctance")
+              | b("reluctance") | (b("as_an_ai") & b("disavow"))
+              | (b("sympathy_open") & b("seek_help") & ~b("steps") & ~b("heres"))
               | (b("apology_but") & (df["_len"].to_numpy() < 600)))
     any_ref = (strong | b("refuse_impersonal") | b("disavow") | b("premise_reject") | b("as_an_ai")
                | b("no_open") | b("apology_open") | b("discourage") | b("opens_with_harm_claim"))
