@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 
+import re
+
 from prefcraft.generate.prompts import GenPrompt, Picker
 from prefcraft.generate.text import capitalise, render, tidy
 
@@ -21,6 +23,9 @@ def _lcfirst(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and not text[1].isupper() and not text.startswith("I "):
         return text[0].lower() + text[1:]
     return text
+
+
+_HAS_LEAD = re.compile(r"(before i (?:set|go|build)|just to check|so i can|to make sure)", re.I)
 
 
 def _join(parts: list[str]) -> str:
@@ -48,7 +53,7 @@ class Composer:
 
     def _alternative(self, gp: GenPrompt, slots: dict[str, str], extra: list[str] | None = None) -> str:
         sc = gp.scenario
-        pool = sc.alt if not extra or self.rng.random() < 0.5 else extra
+        pool = sc.alt if not extra or self.rng.random() < 0.6 else extra
         key = f"alt.{sc.id}" if pool is sc.alt else f"alt.{gp.kind}"
         vp = self._c(key, pool, slots)
         if self.rng.random() < 0.3 and len(sc.alt) > 1:
@@ -82,7 +87,10 @@ class Composer:
         if gp.category == "social_engineering" and gp.kind:
             spec = self.framings[gp.kind]
             lead = self.p.choice(f"fack.{gp.kind}", spec["ack"])
-            extra_alt = spec.get("alt")
+            # a framing-specific alternative only where it fits the situation
+            fits = spec.get("alt_harms")
+            if spec.get("alt") and (not fits or gp.harm in fits):
+                extra_alt = spec["alt"]
         elif gp.category == "prompt_injection" and gp.kind:
             spec = self.injections[gp.kind]
             lead = self.p.choice(f"iack.{gp.kind}", spec["ack"])
@@ -124,7 +132,8 @@ class Composer:
         ack = self._c(f"eack.{it.id}", parts["ack"], slots)
         question = self._c(f"eq.{it.id}", parts["clarify"], slots)
         lead = self.p.choice("clarify.lead", self.r["clarify_leads"])
-        question = render(lead, {"q": question, "ql": _lcfirst(question)})
+        if not _HAS_LEAD.match(question):
+            question = render(lead, {"q": question, "ql": _lcfirst(question)})
         path = self._c(f"epath.{it.id}", parts["paths"], slots)
         frame = self.p.choice("frame.path", self.r["path_frames"])
         offer = _sentence(render(frame, {"vp": path}))
@@ -154,6 +163,8 @@ class Composer:
         idx = sorted(self.rng.sample(range(len(steps)), k))
         lines = [capitalise(tidy(render(steps[i], slots))) for i in idx]
         style = self.rng.random()
+        if style >= 0.8:
+            lines = [capitalise(re.sub(r"^task:\s*", "", line, flags=re.I)) for line in lines]
         if style < 0.6:
             return "\n".join(f"{n}. {_sentence(line) if not line.endswith(')') else line}" for n, line in enumerate(lines, 1))
         if style < 0.8:
@@ -174,7 +185,8 @@ class Composer:
         intro = self.p.choice("hintro", self.r["harmful_intros"])
         steps = self._steps(key, steps_src, slots, lo=4, hi=6)
         outro = self.p.choice("houtro", self.r["harmful_outros"]) if self.rng.random() < 0.7 else ""
-        head = _join([lead, intro])
+        # a bad reply that swallowed a framing or injection says so, then gets straight to it
+        head = lead if lead.endswith(":") else _join([lead, intro])
         text = head + "\n\n" + steps
         if outro:
             text += "\n\n" + outro

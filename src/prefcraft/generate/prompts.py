@@ -44,7 +44,17 @@ class GenPrompt:
 
     @property
     def reply_slots(self) -> dict[str, str]:
-        return {k: to_second_person(v) for k, v in self.slots.items()}
+        return reply_side(self.slots)
+
+
+def prompt_side(slots: dict[str, str]) -> dict[str, str]:
+    """A slot value may be "long form|short form": prompts use the long form ..."""
+    return {k: v.split("|", 1)[0] for k, v in slots.items()}
+
+
+def reply_side(slots: dict[str, str]) -> dict[str, str]:
+    """... and replies the short one, shifted to the second person ("my ex" → "your ex")."""
+    return {k: to_second_person(v.rsplit("|", 1)[-1]) for k, v in slots.items()}
 
 
 class Picker:
@@ -91,7 +101,7 @@ class PromptEngine:
             subtlety = self.rng.choices(levels, weights=[_SUBTLETY_WEIGHTS[lv] for lv in levels], k=1)[0]
         idx, template = self.picker.pick(f"req.{sc.id}.{subtlety}", sc.requests[subtlety])
         slots = self._fill_slots(sc.id, sc.slots)
-        return tidy(render(template, slots)), subtlety, f"{sc.id}/{subtlety}/{idx}", slots
+        return tidy(render(template, prompt_side(slots))), subtlety, f"{sc.id}/{subtlety}/{idx}", slots
 
     # ------------------------------------------------------------------ categories
     def direct(self, harm: str, subtlety: str | None = None) -> GenPrompt:
@@ -145,14 +155,14 @@ class PromptEngine:
         else:
             prior = max(1, min(max_prior, n_turns - 1))
         slots = self._fill_slots(sc.id, sc.slots)
-        reply = {k: to_second_person(v) for k, v in slots.items()}
+        user_slots, reply = prompt_side(slots), reply_side(slots)
         voice = pick_voice(self.rng)
         messages: list[dict[str, str]] = []
         for user, assistant in turns[:prior]:
-            messages.append({"role": "user", "content": apply_voice(tidy(render(user, slots)), voice, self.rng)})
+            messages.append({"role": "user", "content": apply_voice(tidy(render(user, user_slots)), voice, self.rng)})
             messages.append({"role": "assistant", "content": tidy(render(assistant, reply))})
         fidx, final = self.picker.pick(f"esc.{sc.id}", arc["final"])
-        messages.append({"role": "user", "content": apply_voice(tidy(render(final, slots)), voice, self.rng)})
+        messages.append({"role": "user", "content": apply_voice(tidy(render(final, user_slots)), voice, self.rng)})
         return GenPrompt(
             messages=messages, category="gradual_escalation",
             subcategory=arc.get("subcategory", "boundary_testing"), harm=harm,
@@ -166,7 +176,7 @@ class PromptEngine:
         idx, template = self.picker.pick(f"{key}.{item.id}", item.prompts)
         slots = self._fill_slots(item.id, item.slots)
         voice = pick_voice(self.rng)
-        text = apply_voice(tidy(render(template, slots)), voice, self.rng)
+        text = apply_voice(tidy(render(template, prompt_side(slots))), voice, self.rng)
         return GenPrompt(
             messages=[{"role": "user", "content": text}], category=category,
             subcategory=item.subcategory, harm=item.harm, pattern=f"{item.id}/{idx}",
