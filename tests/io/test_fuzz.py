@@ -3,6 +3,8 @@ never a traceback, a hang, or a silently dropped record."""
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +16,8 @@ from prefcraft.errors import PrefcraftError
 GOOD = Path(__file__).parents[1] / "data" / "io" / "good"
 SEEDS = {name: (GOOD / name).read_bytes() for name in
          ("standard.jsonl", "conversational.jsonl", "multiturn.jsonl", "array.json", "standard.csv", "standard.tsv")}
-FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# PREFCRAFT_FUZZ_EXAMPLES=5000 pytest tests/io/test_fuzz.py for a long run
+FUZZ = settings(max_examples=int(os.environ.get("PREFCRAFT_FUZZ_EXAMPLES", "150")), deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _outcome(path: Path, lenient: bool):
