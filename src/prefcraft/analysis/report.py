@@ -76,7 +76,12 @@ def _plot_bands(d: dict[str, Any], plt) -> str:
                        for cid, c in cats], fontsize=9)
     top = max([c["share"] for _, c in cats] + [c["target"][1] for _, c in cats if c["target"]] + [0.1])
     ax.set_xlim(0, min(100, top * 100 * 1.25 + 5))
-    ax.set_xlabel("share (%) — grey box: target band; bar colour: under / within / over")
+    ax.set_xlabel("share (%)")
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor="#e2e8f0", edgecolor="#94a3b8", label="target band")] + [
+        Patch(color=_STATUS_COLOUR[s], label=s) for s in ("under", "within", "over")]
+    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
     ax.set_title("Category shares against their bands")
     ax.grid(axis="x", color="#f1f5f9", zorder=0)
     return _png(fig, plt)
@@ -293,11 +298,13 @@ def render_report(d: dict[str, Any], *, title: str = "prefcraft dataset report",
                      f"recommended {size['recommended'][0]} for <i>{_e(size['use_case'])}</i>"
                      + (f" ({size['needed_for_minimum']} to reach the minimum)"
                         if size["needed_for_minimum"] else "") + ".</p>")
-    if plan:
+    if plan and plan["total_to_add"]:
         adds = ", ".join(f"{_e(k)} +{v}" for k, v in plan["per_category"].items() if v)
-        parts.append(f"<p>Joint plan: add <b>{plan['total_to_add']}</b> pairs ({adds or 'none'}) "
+        parts.append(f"<p>Joint plan: add <b>{plan['total_to_add']}</b> pairs ({adds}) "
                      f"for {plan['final_rows']} pairs with every band and the recommended size met."
                      "</p>")
+    elif plan:
+        parts.append("<p>Every category band and the recommended size already hold.</p>")
     if d["gaps"]:
         grows = []
         for g in d["gaps"]:

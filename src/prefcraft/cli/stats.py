@@ -253,7 +253,9 @@ def _render_gaps(d: dict[str, Any]) -> None:
                       "\n".join(f"• {p}" for p in g["suggested_prompts"][:2]))
         console.print(t)
     plan = (d.get("gap_summary") or {}).get("plan")
-    if plan:
+    if plan and plan["total_to_add"]:
         adds = ", ".join(f"{k} +{v}" for k, v in plan["per_category"].items() if v)
-        console.print(f"joint plan: add {plan['total_to_add']} pairs ({adds or 'none'}) → "
+        console.print(f"joint plan: add {plan['total_to_add']} pairs ({adds}) → "
                       f"{plan['final_rows']} pairs with every band and the recommended size met")
+    elif plan:
+        console.print("[green]every category band and the recommended size already hold[/]")
