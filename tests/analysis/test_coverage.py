@@ -166,3 +166,32 @@ def test_custom_taxonomy_stats():
     # 'threats' is the only subcategory of harmful (k=1): it wants >= 50 % of the category;
     # smallest n with n / (2 + n) >= 0.5 is 2
     assert [(g["kind"], g["subcategory"], g["needed"]) for g in gaps] == [("subcategory", "threats", 2)]
+
+
+TINY = """
+categories:
+  - id: bad
+    seed: true
+    target: [0.6, 1.0]
+  - id: ok
+    seed: true
+    target: [0.0, 0.4]
+edge_case_category: null
+benign_category: null
+"""
+
+
+def test_taxonomy_without_examples_or_use_cases():
+    from prefcraft.errors import InputError
+    from prefcraft.taxonomy import parse_taxonomy
+
+    tax = parse_taxonomy(TINY, source="tiny.yaml")
+    ds = prefcraft.load(str(DATA / "mixed.jsonl"))
+    out = dataset_stats(ds, tax, refusal=False)
+    assert out["categories"]["bad"] == {"count": 0, "share": 0.0, "share_of": "seed",
+                                        "target": [0.6, 1.0], "status": "under"}
+    assert out["size"]["use_case"] is None and out["edge_case_share"] == 0.0
+    assert out["gap_summary"]["plan"] == {"final_rows": 13, "total_to_add": 1,
+                                          "per_category": {"bad": 1, "ok": 0}}
+    with pytest.raises(InputError, match="cannot suggest categories"):
+        dataset_stats(ds, tax, refusal=False, suggest_categories=True)

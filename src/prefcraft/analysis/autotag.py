@@ -249,16 +249,28 @@ def training_examples(tax: Taxonomy, *, with_multi: bool = False) -> list[tuple]
 
 
 @functools.lru_cache(maxsize=4)
-def _tagger_for(key: str, tax: Taxonomy) -> AutoTagger:
+def _tagger_for(key: str, tax: Taxonomy) -> AutoTagger | None:
     data = training_examples(tax, with_multi=True)
     classes = [c for c in tax.category_ids if any(lab == c for _, lab, _ in data)]
+    if len(classes) < 2:
+        return None
     return AutoTagger.train([t for t, _, _ in data], [lab for _, lab, _ in data], classes,
                             multi=[m for _, _, m in data])
 
 
 def get_tagger(tax: Taxonomy | None = None) -> AutoTagger:
+    """The tagger for ``tax`` (trained once per taxonomy). It can only suggest categories that
+    have training prompts: the taxonomy's examples or shipped rows whose category resolves."""
     tax = tax or load_taxonomy()
-    return _tagger_for(f"{tax.source}:{id(tax)}", tax)
+    tagger = _tagger_for(f"{tax.source}:{id(tax)}", tax)
+    if tagger is None:
+        from prefcraft.errors import InputError
+
+        raise InputError(
+            f"{tax.source}: cannot suggest categories — fewer than two categories have example "
+            f"prompts to learn from; add 'examples:' to your categories (or aliases that map them "
+            f"onto the built-in ones: {', '.join(load_taxonomy().category_ids)})", path=tax.source)
+    return tagger
 
 
 def suggest(ds: Any, rows: Iterable[int], tax: Taxonomy | None = None, *,

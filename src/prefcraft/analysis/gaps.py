@@ -228,8 +228,8 @@ def plan(cov: dict[str, Any], tax: Taxonomy, *, limit_factor: int = 50) -> dict[
 
 
 def _fill_seed(seeds: list, now: dict[str, int], final: int) -> dict[str, int] | None:
-    if final <= 0:
-        return {c.id: 0 for c in seeds} if not any(now.values()) else None
+    if final <= 0:  # no seed rows: a share of nothing is 0, which only meets bands starting at 0
+        return {c.id: 0 for c in seeds} if all(frac(c.target[0]) == 0 for c in seeds) else None
     lows = {c.id: max(now[c.id], math.ceil(frac(c.target[0]) * final)) for c in seeds}
     highs = {c.id: math.floor(frac(c.target[1]) * final) for c in seeds}
     if any(now[c] > highs[c] or lows[c] > highs[c] for c in lows):
