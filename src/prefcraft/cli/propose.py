@@ -148,18 +148,21 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
 
+def say(text: str) -> None:
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 def _render(r: dict, quiet: bool) -> None:
     new = r["added"]
     old = r["already_done"] + r["skipped_existing"]
-    console.print(f"job {r['job_id']}: {r['done']}/{r['total']} pairs in {r['store']} "
-                  f"({new} new, {old} already there)")
-    console.print(f"{r['calls']} LLM calls ({r['cached_calls']} from cache), {r['seconds']:.1f} s")
+    say(f"job {r['job_id']}: {r['done']}/{r['total']} pairs in {r['store']} ({new} new, {old} already there)")
+    say(f"{r['calls']} LLM calls ({r['cached_calls']} from cache), {r['seconds']:.1f} s")
     for msg in r["notes"]:
         note(f"note: {msg}", quiet)
     if r["failed"]:
-        console.print(f"{len(r['failed'])} slot(s) failed (re-run the same command to retry them; an "
-                      f"unparseable cached reply needs --no-cache):")
+        say(f"{len(r['failed'])} slot(s) failed (re-run the same command to retry them; an "
+            f"unparseable cached reply needs --no-cache):")
         for f in r["failed"][:20]:
-            console.print(f"  {f['key']}: {f['error']}; reply began: {f['raw'][:120]!r}", markup=False)
+            say(f"  {f['key']}: {f['error']}; reply began: {f['raw'][:120]!r}")
     else:
-        console.print(f"next: prefcraft review serve {r['store']}")
+        say(f"next: prefcraft review serve {r['store']}")
