@@ -6,7 +6,7 @@ Prints one table per source:
 
 * XSTest v2 completions (human ``final_label``), per model file: 3-way accuracy
   (full_compliance / full_refusal / partial_refusal) and refusal-vs-compliance F1 (refusal = full or
-  partial). For the ``rules`` engine the linear heads are retrained *without* the file being scored
+  partial). For the ``rules`` and ``embed`` engines the heads are retrained *without* the file being scored
   (leave-one-model-out), so no figure is measured on training data. Mapping: clarification and
   unscorable → full compliance (neither declines the request).
 * PyRIT ``refusal_scorer/refusal.csv`` (human 0/1, 1 = refusal). PyRIT counts off-topic answers as
@@ -52,7 +52,7 @@ def xstest(data: Path, engine: str) -> list[tuple[str, int, float, float]]:
     sets = T.load_xstest(data)
     feats = {m: rules.prepare(p, r) for m, (p, r, _) in sets.items()}
     rows = []
-    for held, (prompts, responses, y) in sets.items():
+    for held, (prompts, responses, y) in list(sets.items()):
         df, X = feats[held]
         if engine == "rules":
             others = [m for m in sets if m != held] or [held]
@@ -62,6 +62,16 @@ def xstest(data: Path, engine: str) -> list[tuple[str, int, float, float]]:
                                         @ np.array(model[h]["weights"]) + model[h]["bias"])))
                      for h in ("refuse", "partial")]
             kinds, _, _ = rules.classify(df, X, prompts, responses, probs=tuple(probs))
+        elif engine == "embed":
+            from prefcraft.refusal import embed
+
+            if "_E" not in feats:
+                feats["_E"] = {m: embed.encode(r) for m, (_, r, _) in sets.items()}
+            E = feats["_E"]
+            others = [m for m in sets if m != held] or [held]
+            head = T.fit_embed(np.concatenate([np.concatenate([E[m], feats[m][1]], axis=1) for m in others]),
+                               np.concatenate([sets[m][2] for m in others]))
+            kinds, _, _ = rules.classify(df, X, prompts, responses, probs=embed.probs(E[held], X, head))
         else:
             kinds = np.array([j.kind for j in judge_many(prompts, responses, engine=engine)], dtype=object)
         p = np.array([XS[k] for k in kinds])

@@ -14,6 +14,7 @@ Usage::
 
     python scripts/train_refusal_model.py [--data DIR] [--out src/prefcraft/refusal/rules_model.json]
     python scripts/train_refusal_model.py --cv     # leave-one-model-out report, writes nothing
+    python scripts/train_refusal_model.py --embed [--cv]   # the embed engine's heads (embed_head.npz)
 
 Needs numpy + polars + scikit-learn (the ``embed`` / ``test`` extras).
 """
@@ -74,6 +75,17 @@ def fit(X: np.ndarray, y: np.ndarray) -> dict:
     }
 
 
+def fit_embed(Z: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """Heads of the ``embed`` engine over ``Z = [embedding, cue features]``."""
+    from sklearn.linear_model import LogisticRegression
+
+    a = LogisticRegression(C=1.0, max_iter=5000).fit(Z, y > 0)
+    mask = y > 0
+    b = LogisticRegression(C=1.0, max_iter=5000).fit(Z[mask], y[mask] == 2)
+    return {"w_refuse": a.coef_[0].astype(np.float32), "b_refuse": np.float32(a.intercept_[0]),
+            "w_partial": b.coef_[0].astype(np.float32), "b_partial": np.float32(b.intercept_[0])}
+
+
 def predict(model: dict, X: np.ndarray) -> np.ndarray:
     names = list(F.FEATURE_NAMES)
     out = []
@@ -90,9 +102,12 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--out", type=Path, default=ROOT / "src/prefcraft/refusal/rules_model.json")
     ap.add_argument("--cv", action="store_true", help="leave-one-model-out report only")
+    ap.add_argument("--embed", action="store_true", help="train the embed engine's heads instead")
     args = ap.parse_args()
     sets = load_xstest(args.data)
     feats = {m: F.extract(p, r)[1] for m, (p, r, _) in sets.items()}
+    if args.embed:
+        return main_embed(args, sets, feats)
     if args.cv:
         for held in sets:
             tr = [m for m in sets if m != held]
@@ -115,6 +130,28 @@ def main() -> None:
     }
     args.out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({len(y)} rows from {', '.join(sets)})")
+
+
+def main_embed(args, sets, feats) -> None:
+    from prefcraft.refusal import embed
+
+    Z = {m: np.concatenate([embed.encode(r), feats[m]], axis=1) for m, (_, r, _) in sets.items()}
+    if args.cv:
+        for held in sets:
+            tr = [m for m in sets if m != held]
+            head = fit_embed(np.concatenate([Z[m] for m in tr]), np.concatenate([sets[m][2] for m in tr]))
+            n = Z[held].shape[1] - feats[held].shape[1]
+            pr, pp = embed.probs(Z[held][:, :n], feats[held], head)
+            p = np.where(pr >= 0.5, np.where(pp >= 0.5, 2, 1), 0)
+            y = sets[held][2]
+            pb, yb = p > 0, y > 0
+            f1 = 2 * (pb & yb).sum() / (pb.sum() + yb.sum())
+            print(f"embed held-out {held:16s} 3-way acc {(p == y).mean():.3f}  refusal F1 {f1:.3f}")
+        return
+    head = fit_embed(np.concatenate(list(Z.values())), np.concatenate([s[2] for s in sets.values()]))
+    out = args.out.with_name(embed.HEAD_FILE)
+    np.savez_compressed(out, **head)
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
