@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "score",
     "backends",
     "propose",
+    "review",
 ]
 
 app = typer.Typer(
