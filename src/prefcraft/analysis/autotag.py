@@ -274,9 +274,10 @@ def get_tagger(tax: Taxonomy | None = None) -> AutoTagger:
 
 
 def suggest(ds: Any, rows: Iterable[int], tax: Taxonomy | None = None, *,
-            prompts: Sequence[str] | None = None) -> list[dict[str, Any]]:
+            prompts: Sequence[str] | None = None, embed: bool = False) -> list[dict[str, Any]]:
     """``[{"row", "category", "confidence", "markers", "prompt"}]`` for the given rows (0-based
-    positions; ``prompt`` is the last user message, shortened to 200 characters)."""
+    positions; ``prompt`` is the last user message, shortened to 200 characters). With ``embed``
+    (embed extra) the n-gram probabilities are blended with the MiniLM head's."""
     rows = list(rows)
     if not rows:
         return []
@@ -285,7 +286,16 @@ def suggest(ds: Any, rows: Iterable[int], tax: Taxonomy | None = None, *,
         prompts = ds.prompt_text().fill_null("").to_list()
     multi = _multi_turn_flags(ds, rows)
     texts = [prompts[i] for i in rows]
-    preds = get_tagger(tax).predict(texts, multi)
+    tagger = get_tagger(tax)
+    P = tagger.predict_proba(texts, multi)
+    if embed:
+        from prefcraft.analysis.autotag_embed import EMBED_WEIGHT, head_proba
+
+        Pe = head_proba(texts, tagger.classes)
+        if Pe is not None:
+            P = (1 - EMBED_WEIGHT) * P + EMBED_WEIGHT * Pe
+    best = P.argmax(axis=1)
+    preds = [(tagger.classes[j], float(P[i, j])) for i, j in enumerate(best)]
     return [{"row": r, "category": c, "confidence": round(p, 4), "markers": markers(t),
              "prompt": t if len(t) <= 200 else t[:197] + "…"}
             for r, (c, p), t in zip(rows, preds, texts)]
@@ -303,6 +313,17 @@ def _multi_turn_flags(ds: Any, rows: list[int]) -> list[bool]:
         return [False] * len(rows)
 
 
-def tag_texts(texts: Sequence[str], tax: Taxonomy | None = None) -> list[tuple[str, float]]:
-    """Classify bare prompt strings (single-turn)."""
-    return get_tagger(tax).predict(list(texts))
+def tag_texts(texts: Sequence[str], tax: Taxonomy | None = None, *,
+              embed: bool = False) -> list[tuple[str, float]]:
+    """Classify bare prompt strings (single-turn): ``[(category, confidence)]``."""
+    texts = list(texts)
+    tagger = get_tagger(tax)
+    if not embed:
+        return tagger.predict(texts)
+    from prefcraft.analysis.autotag_embed import EMBED_WEIGHT, head_proba
+
+    P = tagger.predict_proba(texts)
+    Pe = head_proba(texts, tagger.classes) if texts else None
+    if Pe is not None:
+        P = (1 - EMBED_WEIGHT) * P + EMBED_WEIGHT * Pe
+    return [(tagger.classes[j], float(P[i, j])) for i, j in enumerate(P.argmax(axis=1))]

