@@ -28,6 +28,9 @@ DEFAULT_BENIGN_SHARE = 0.15
 # Internal pattern ids → taxonomy subcategory ids.
 _SUBCATEGORY_MAP = {"delimiter_injection": "instruction_injection", "self_harm": None}
 NEAR_DUP_THRESHOLD = 0.5
+# When a (category, harm) pool runs out of prompts that are distinct at 0.5, the builder pads prompts
+# more and then accepts closer neighbours, step by step; every pair accepted that way is counted.
+RELAX_STEPS = (0.5, 0.7, 0.85, 1.0)
 
 
 @dataclass
@@ -39,6 +42,7 @@ class BuildReport:
     attempts: int = 0
     near_duplicates_skipped: int = 0
     shortfall: dict[str, int] = field(default_factory=dict)
+    relaxed: dict[str, int] = field(default_factory=dict)  # pairs accepted above the 0.5 threshold
 
 
 def _largest_remainder(total: int, weights: dict[str, float]) -> dict[str, int]:
@@ -95,18 +99,33 @@ class Generator:
                                  self.lib.injections)
         self.index = NearDupIndex(threshold=NEAR_DUP_THRESHOLD)
         self.skipped_dups = 0
+        self.level: dict[tuple[str, str], int] = {}
+        self.relaxed: dict[str, int] = {}
+        self.dry: set[tuple[str, str]] = set()  # pools that found nothing distinct at the strict threshold
 
     def seen(self, texts: list[str]) -> None:
         for t in texts:
             self.index.add(t)
 
-    def prompt(self, category: str, harm: str, tries: int = 12, **kw: Any) -> GenPrompt | None:
-        for _ in range(tries):
-            gp = self.engine.make(category, harm, **kw)
-            if self.index.add(gp.text):
-                return gp
-            self.skipped_dups += 1
-        return None
+    def prompt(self, category: str, harm: str, tries: int = 12, *, relax: bool = False,
+               **kw: Any) -> GenPrompt | None:
+        key = (category, harm)
+        while True:
+            level = self.level.get(key, 0)
+            for _ in range(tries):
+                gp = self.engine.make(category, harm, **kw)
+                if self.index.add(gp.text, RELAX_STEPS[level]):
+                    if level:
+                        self.relaxed[category] = self.relaxed.get(category, 0) + 1
+                        gp.tags.append(f"dedup:{RELAX_STEPS[level]}")
+                    return gp
+                self.skipped_dups += 1
+            if not relax or level + 1 >= len(RELAX_STEPS):
+                return None
+            self.level[key] = level + 1
+            # more padding first: it makes new distinct prompts out of the same patterns
+            e = self.engine
+            e.pad_background, e.pad_opener, e.pad_closer = 0.75, 0.5, 0.5
 
     def pair(self, gp: GenPrompt) -> PreferencePair:
         chosen = self.composer.chosen(gp)
@@ -147,13 +166,19 @@ def _generate(plan: dict[str, int], gen: Generator, report: BuildReport, *, min_
         missing: list[tuple[str, str]] = []
         for cat, harm in todo:
             report.attempts += 1
-            gp = gen.prompt(cat, harm)
+            gp = gen.prompt(cat, harm, tries=10)
             if gp is None:
-                # this harm's patterns are exhausted for the category: try any other harm
+                # this harm's patterns ran out at the strict threshold: borrow from a harm of the same
+                # category that still has distinct prompts, and only then pad more and relax
                 for other in harms:
-                    gp = gen.prompt(cat, other, tries=4)
-                    if gp is not None:
-                        break
+                    if other != harm and not gen.level.get((cat, other)) and (cat, other) not in gen.dry:
+                        gp = gen.prompt(cat, other, tries=4)
+                        if gp is not None:
+                            break
+                        gen.dry.add((cat, other))
+                gen.dry.add((cat, harm))
+            if gp is None:
+                gp = gen.prompt(cat, harm, tries=6, relax=True)
             if gp is None:
                 missing.append((cat, harm))
                 continue
@@ -175,6 +200,7 @@ def _generate(plan: dict[str, int], gen: Generator, report: BuildReport, *, min_
     for cat, _ in todo:
         report.shortfall[cat] = report.shortfall.get(cat, 0) + 1
     report.near_duplicates_skipped = gen.skipped_dups
+    report.relaxed = dict(gen.relaxed)
     return kept
 
 

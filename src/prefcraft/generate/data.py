@@ -55,6 +55,7 @@ class Library:
     edge: list[Item]
     benign: list[Item]
     framings: dict[str, dict[str, list[str]]]
+    contexts: dict[str, Any]
     injections: dict[str, dict[str, list[str]]]
     responses: dict[str, list[str]]
 
@@ -154,6 +155,16 @@ def _items(name: str) -> list[Item]:
     return out
 
 
+def _contexts() -> dict[str, Any]:
+    doc = _read("contexts.yaml")
+    known = {sc["id"] for h in HARMS for sc in _read(f"scenarios/{h}.yaml")["scenarios"]}
+    unknown = set(doc.get("scenarios", {})) - known
+    if unknown:
+        raise InputError(f"generate/data/contexts.yaml: context for unknown scenario(s) {sorted(unknown)}; "
+                         "use an id from scenarios/*.yaml.", path="contexts.yaml")
+    return doc
+
+
 @lru_cache(maxsize=1)
 def load_library() -> Library:
     framings = _read("framings.yaml")
@@ -164,5 +175,6 @@ def load_library() -> Library:
         benign=_items("benign.yaml"),
         framings=framings,
         injections=injections,
+        contexts=_contexts(),
         responses=_read("responses.yaml"),
     )

@@ -58,6 +58,7 @@ class NearDupIndex:
         self._b = gen.integers(0, int(_MERSENNE), size=num_perm, dtype=np.uint64)
         self._buckets: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
         self._sets: list[set[int]] = []
+        self._sig_store = np.zeros((64, num_perm), dtype=np.uint64)
         self._exact: set[str] = set()
 
     def __len__(self) -> int:
@@ -69,8 +70,15 @@ class NearDupIndex:
         hashed = (values[:, None] * self._a[None, :] + self._b[None, :]) % _MERSENNE
         return hashed.min(axis=0)
 
-    def find(self, text: str) -> tuple[int | None, float]:
-        """Return (index of the most similar kept text at or above the threshold, its Jaccard)."""
+    def find(self, text: str, threshold: float | None = None, *, first: bool = False
+             ) -> tuple[int | None, float]:
+        """Return (index of the most similar kept text at or above the threshold, its Jaccard).
+
+        Candidates come from the LSH buckets; their MinHash agreement screens out the clearly
+        dissimilar ones (estimate more than 0.25 below the threshold) before the exact Jaccard.
+        With ``first`` the first match is returned instead of the best one.
+        """
+        threshold = self.threshold if threshold is None else threshold
         norm = normalise(text)
         sh = shingles(text, self.k)
         if norm in self._exact:
@@ -78,27 +86,43 @@ class NearDupIndex:
                 if other == sh:
                     return i, 1.0
         sig = self._signature(sh)
-        best, best_j = None, 0.0
-        seen: set[int] = set()
+        cand: set[int] = set()
         for band in range(self.bands):
             key = sig[band * self.rows:(band + 1) * self.rows].tobytes()
-            for idx in self._buckets[band].get(key, ()):
-                if idx in seen:
-                    continue
-                seen.add(idx)
-                j = jaccard(sh, self._sets[idx])
-                if j >= self.threshold and j > best_j:
-                    best, best_j = idx, j
+            cand.update(self._buckets[band].get(key, ()))
+        if not cand:
+            return None, 0.0
+        idx = np.fromiter(cand, dtype=np.int64, count=len(cand))
+        est = (self._sig_store[idx] == sig[None, :]).mean(axis=1)
+        order = np.argsort(-est)
+        best, best_j = None, 0.0
+        for k in order:
+            if est[k] < threshold - 0.25:
+                break
+            i = int(idx[k])
+            j = jaccard(sh, self._sets[i])
+            if j >= threshold and j > best_j:
+                best, best_j = i, j
+                if first:
+                    break
         return best, best_j
 
-    def add(self, text: str) -> bool:
-        """Keep ``text`` unless it nearly duplicates a kept one; return whether it was kept."""
-        dup, _ = self.find(text)
+    def add(self, text: str, threshold: float | None = None) -> bool:
+        """Keep ``text`` unless it nearly duplicates a kept one; return whether it was kept.
+
+        A looser ``threshold`` than the index's (say 0.85) only refuses closer copies; LSH candidates
+        are tuned for the index's own threshold, so they include every pair above a looser one."""
+        dup, _ = self.find(text, threshold, first=True)
         if dup is not None:
             return False
         sh = shingles(text, self.k)
         sig = self._signature(sh)
         idx = len(self._sets)
+        if idx >= len(self._sig_store):
+            grown = np.zeros((max(64, 2 * len(self._sig_store)), self._sig_store.shape[1]), dtype=np.uint64)
+            grown[:idx] = self._sig_store[:idx]
+            self._sig_store = grown
+        self._sig_store[idx] = sig
         self._sets.append(sh)
         self._exact.add(normalise(text))
         for band in range(self.bands):

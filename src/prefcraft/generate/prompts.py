@@ -84,6 +84,8 @@ class PromptEngine:
         self.picker = Picker(self.rng)
         self._by_harm = self.lib.by_harm()
         self._escalating = {h: [s for s in scs if s.escalate] for h, scs in self._by_harm.items()}
+        # how often a prompt gets padding; raised by the builder when the plain patterns run out
+        self.pad_background, self.pad_opener, self.pad_closer = 0.3, 0.2, 0.2
 
     # ------------------------------------------------------------------ helpers
     def _fill_slots(self, key: str, slots: dict[str, list[str]]) -> dict[str, str]:
@@ -101,7 +103,23 @@ class PromptEngine:
             subtlety = self.rng.choices(levels, weights=[_SUBTLETY_WEIGHTS[lv] for lv in levels], k=1)[0]
         idx, template = self.picker.pick(f"req.{sc.id}.{subtlety}", sc.requests[subtlety])
         slots = self._fill_slots(sc.id, sc.slots)
-        return tidy(render(template, prompt_side(slots))), subtlety, f"{sc.id}/{subtlety}/{idx}", slots
+        text = tidy(render(template, prompt_side(slots)))
+        text = self._pad(text, self.lib.contexts.get("scenarios", {}).get(sc.id, []), slots, sc.id)
+        return text, subtlety, f"{sc.id}/{subtlety}/{idx}", slots
+
+    def _pad(self, text: str, background: list[str], slots: dict[str, str], key: str) -> str:
+        """Pad a request the way people do: an opener, a line of background, a closer."""
+        ctx = self.lib.contexts
+        parts = [text]
+        if background and self.rng.random() < self.pad_background:
+            line = tidy(render(self.picker.choice(f"ctx.{key}", background), prompt_side(slots)))
+            parts = [line, text] if self.rng.random() < 0.7 else [text.rstrip(".") + ".", line]
+        if self.rng.random() < self.pad_opener:
+            parts.insert(0, self.picker.choice("ctx.opener", ctx["openers"]))
+        if self.rng.random() < self.pad_closer:
+            parts[-1] = parts[-1].rstrip(".") + self.rng.choice((". ", ", ", " - "))
+            parts.append(self.picker.choice("ctx.closer", ctx["closers"]))
+        return tidy(" ".join(parts))
 
     # ------------------------------------------------------------------ categories
     def direct(self, harm: str, subtlety: str | None = None) -> GenPrompt:
@@ -176,7 +194,8 @@ class PromptEngine:
         idx, template = self.picker.pick(f"{key}.{item.id}", item.prompts)
         slots = self._fill_slots(item.id, item.slots)
         voice = pick_voice(self.rng)
-        text = apply_voice(tidy(render(template, prompt_side(slots))), voice, self.rng)
+        text = self._pad(tidy(render(template, prompt_side(slots))), [], slots, item.id)
+        text = apply_voice(text, voice, self.rng)
         return GenPrompt(
             messages=[{"role": "user", "content": text}], category=category,
             subcategory=item.subcategory, harm=item.harm, pattern=f"{item.id}/{idx}",

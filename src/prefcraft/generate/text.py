@@ -62,6 +62,7 @@ def tidy(text: str) -> str:
     text = re.sub(r"[ \t]+", " ", text)
     text = re.sub(r" ([,.!?;:])", r"\1", text)
     text = re.sub(r"\.\.(?!\.)", ".", text)
+    text = re.sub(r"(\w)s's\b", r"\1s'", text)  # "my drivers's" → "my drivers'"
     return text.strip()
 
 
