@@ -108,3 +108,11 @@ def test_report_option_writes_file(tmp_path):
                                  "--format", "json", "--no-refusal"])
     assert result.exit_code == 0, result.output
     assert out.exists() and out.read_text().startswith("<!doctype html>")
+
+
+def test_use_case_from_a_custom_taxonomy_and_typo_hint():
+    d = _json(["stats", str(DATA / "mixed.jsonl"), "--format", "json", "--no-refusal",
+               "--taxonomy", str(DATA / "taxonomy_custom.yaml"), "--use-case", "small"])
+    assert d["size"]["minimum"] == 2
+    result = runner.invoke(app, ["stats", str(DATA / "mixed.jsonl"), "--use-case", "inital"])
+    assert result.exit_code == 2 and "did you mean 'initial'" in result.output

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Any, Optional
 
 import typer
@@ -11,18 +10,12 @@ from rich.table import Table
 from prefcraft.cli._common import FormatOption, OutputFormat, QuietOption, console, emit_json, note, progress_bar
 
 
-class UseCaseName(str, Enum):
-    initial = "initial"
-    domain = "domain"
-    iterative = "iterative"
-
-
 _STATUS_STYLE = {"under": "yellow", "within": "green", "over": "red", "untargeted": "dim",
                  "below_minimum": "red", "below_recommended": "yellow", "ok": "green"}
 
-UseCaseOption = typer.Option(None, "--use-case", case_sensitive=False,
-                             help="initial | domain | iterative: which size targets apply "
-                                  "(default: the taxonomy's default_use_case, initial).")
+UseCaseOption = typer.Option(None, "--use-case", metavar="initial|domain|iterative",
+                             help="Which size targets apply (the taxonomy's use_cases; default: "
+                                  "its default_use_case, initial).")
 TaxonomyOption = typer.Option(None, "--taxonomy", metavar="FILE",
                               help="Your own taxonomy YAML instead of the built-in one.")
 
@@ -48,7 +41,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def stats(
         path: str = typer.Argument(..., help="Dataset file or save_to_disk folder."),
-        use_case: Optional[UseCaseName] = UseCaseOption,
+        use_case: Optional[str] = UseCaseOption,
         format: OutputFormat = FormatOption,
         report: Optional[str] = typer.Option(None, "--report", metavar="OUT.html",
                                              help="Also write a self-contained HTML report "
@@ -58,7 +51,8 @@ def register(app: typer.Typer) -> None:
             False, "--suggest-categories",
             help="Suggest a category (with a confidence) for every uncategorised row."),
         embed: bool = typer.Option(False, "--embed",
-                                   help="Add embedding spread to diversity (needs the embed extra)."),
+                                   help="Add embedding spread to diversity and blend a MiniLM head into "
+                                        "--suggest-categories (needs the embed extra)."),
         refusal: bool = typer.Option(True, "--refusal/--no-refusal",
                                      help="Summarise refusal quality when prefcraft.refusal can judge."),
         input_format: Optional[str] = typer.Option(None, "--input-format", help="Override format sniffing."),
@@ -70,7 +64,7 @@ def register(app: typer.Typer) -> None:
         from prefcraft.analysis.stats import dataset_stats
 
         tax = _taxonomy(taxonomy)
-        uc = use_case.value if use_case else None
+        uc = use_case.strip().lower() if use_case else None
         if uc is not None:
             tax.use_case(uc)
         if report:
@@ -93,7 +87,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def gaps(
         path: str = typer.Argument(..., help="Dataset file or save_to_disk folder."),
-        use_case: Optional[UseCaseName] = UseCaseOption,
+        use_case: Optional[str] = UseCaseOption,
         format: OutputFormat = FormatOption,
         taxonomy: Optional[str] = TaxonomyOption,
         input_format: Optional[str] = typer.Option(None, "--input-format", help="Override format sniffing."),
@@ -104,7 +98,7 @@ def register(app: typer.Typer) -> None:
         from prefcraft.analysis.stats import gaps_only
 
         tax = _taxonomy(taxonomy)
-        uc = use_case.value if use_case else None
+        uc = use_case.strip().lower() if use_case else None
         if uc is not None:
             tax.use_case(uc)
         ds = _read(path, input_format, lenient, quiet or format == OutputFormat.json)
@@ -229,6 +223,10 @@ def render_stats(d: dict[str, Any], tax: Any) -> None:
 
 def _render_size(d: dict[str, Any]) -> None:
     s = d["size"]
+    if s["use_case"] is None:
+        console.print(f"[bold]{d['rows']:,} pairs[/] (the taxonomy defines no use cases); "
+                      f"edge-case share {_pct(d['edge_case_share'])}")
+        return
     console.print(
         f"[bold]{d['rows']:,} pairs[/] — use case {s['use_case']}: minimum {s['minimum']}, "
         f"recommended {s['recommended'][0]}–{s['recommended'][1]} → {_styled(s['status'])}"
