@@ -192,9 +192,9 @@ def _builtin() -> Taxonomy:
 def _load_file(path: str) -> Taxonomy:
     p = Path(path)
     if not p.is_file():
+        builtin = resources.files(__package__).joinpath(BUILTIN_PATH)
         raise InputError(f"{path}: taxonomy file not found; pass the path of a YAML file "
-                         f"(start from `prefcraft taxonomy --dump` or the built-in "
-                         f"src/prefcraft/taxonomy/taxonomy.yaml)", path=path)
+                         f"(to start one, copy the built-in {builtin})", path=path)
     return parse_taxonomy(p.read_text(encoding="utf-8"), source=path)
 
 
