@@ -101,7 +101,10 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
                backend_note: str | None = None, engine: str = "rules", secret: bytes | None = None) -> Any:
     """A FastAPI app over the store at ``store_path`` (needs ``pip install 'prefcraft[review]'``)."""
     require("fastapi", extra="review", feature="The review web app")
-    require("multipart", extra="review", feature="The review web app", package="python-multipart")
+    import importlib.util
+
+    if importlib.util.find_spec("python_multipart") is None and importlib.util.find_spec("multipart") is None:
+        require("python_multipart", extra="review", feature="The review web app", package="python-multipart")
     from fastapi import FastAPI, Request
     from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
     from fastapi.staticfiles import StaticFiles
