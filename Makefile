@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: demo test install-demo install-test bench clean
+.PHONY: demo test install-demo install-test bench clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,12 @@ install-test: $(VENV)/.test-stamp
 demo: install-demo
 	$(BIN)/prefcraft info src/prefcraft/data/task_api_sample.jsonl
 
-test: install-test
+# The review app's browser tests drive Debian's chromium (no browser downloads): install it when missing.
+chromium:
+	@command -v chromium >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else echo "chromium is missing and this is not root: run 'sudo apt-get install -y chromium' (browser tests skip, or fail with CI=true)"; fi; }
+
+test: install-test chromium
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 $(BIN)/python -m pytest -q
 
 bench: install-test
