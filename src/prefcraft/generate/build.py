@@ -151,7 +151,7 @@ class Generator:
 
 def _generate(plan: dict[str, int], gen: Generator, report: BuildReport, *, min_overall: float,
               use_validator: bool, progress: Callable[[int], None] | None,
-              harms: tuple[str, ...] = HARMS, max_rounds: int = 6) -> list[PreferencePair]:
+              harms: tuple[str, ...] = HARMS, max_rounds: int = 10) -> list[PreferencePair]:
     # slots: one (category, harm) per row wanted, harms cycling so every harm is well represented
     slots: list[tuple[str, str]] = []
     for i, cat in enumerate(c for c in CATEGORIES if plan.get(c)):
@@ -184,6 +184,8 @@ def _generate(plan: dict[str, int], gen: Generator, report: BuildReport, *, min_
                 continue
             batch.append(gen.pair(gp))
             batch_slots.append((cat, harm))
+            if progress and len(batch) % 100 == 0:
+                progress(len(kept) + len(batch))
         ok, dropped = quality_gate(batch, min_overall=min_overall, use_validator=use_validator,
                                    report=report.gate)
         kept.extend(ok)
