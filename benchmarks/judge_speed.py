@@ -5,7 +5,9 @@
 Writes (or reuses) a JSONL file of ``prompt`` + ``response`` rows — a mix of refusals, partial refusals,
 clarifications, compliant answers and empty rows, 80–900 characters, built from varied sentence
 pieces — reads it with the io layer and times :func:`prefcraft.refusal.judge_many` (the vectorised
-batch path, rubric included). Prints responses/s and, as a same-run baseline, the per-call
+batch path, rubric included). Prints responses/s (wall clock, and per CPU-second, which is what to
+read when other processes load the machine: compare the load average with the core count) and, as a
+same-run baseline, the per-call
 :func:`prefcraft.refusal.judge` loop on a 2,000-row sample. Target: ≥ 20,000 responses/s on 2 cores.
 """
 
@@ -81,9 +83,11 @@ def main() -> None:
     prompts, responses = read_prompt_response(path)
     t_read = time.perf_counter() - t0
     judge_many(prompts[:1000], responses[:1000])  # warm-up (model load, regex compile)
-    t0 = time.perf_counter()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    c0, t0 = time.process_time(), time.perf_counter()
     js = judge_many(prompts, responses)
     t_batch = time.perf_counter() - t0
+    c_batch = time.process_time() - c0
     k = min(2000, len(responses))
     t0 = time.perf_counter()
     for p, r in zip(prompts[:k], responses[:k]):
@@ -92,7 +96,9 @@ def main() -> None:
     rate = len(js) / t_batch
     loop_rate = k / t_loop
     print(f"file: {path} ({len(responses):,} responses, read in {t_read:.2f}s)")
-    print(f"judge_many (rules, vectorised): {t_batch:.2f}s  -> {rate:,.0f} responses/s")
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f} when the batch started")
+    print(f"judge_many (rules, vectorised): {t_batch:.2f}s wall -> {rate:,.0f} responses/s "
+          f"({c_batch:.2f}s CPU -> {len(js) / c_batch:,.0f} responses per CPU-second)")
     print(f"judge() per call (baseline, {k:,} rows): {loop_rate:,.0f} responses/s  (batch is {rate / loop_rate:.0f}x)")
     print(f"target >= 20,000 responses/s: {'PASS' if rate >= 20_000 else 'FAIL'}")
 

@@ -105,3 +105,17 @@ def test_evidence_spans_point_into_the_response() -> None:
         assert response[span.start:span.end] == span.text
     labels = {s.label for s in j.evidence}
     assert {"refusal", "acknowledgment", "reason"} <= labels
+
+
+def test_small_batch_python_path_matches_vectorised_path() -> None:
+    """``judge`` (Python ``re`` path, ≤ 16 rows) and ``judge_many`` on a big batch (polars path) agree."""
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data" / "refusal" / "rubric_labels.jsonl"
+    rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    prompts = [r["prompt"] for r in rows] + [c[1] for c in CASES]
+    responses = [r["response"] for r in rows] + [c[2] for c in CASES]
+    batch = [j.to_dict() for j in judge_many(prompts, responses)]
+    single = [judge(p, r).to_dict() for p, r in zip(prompts, responses)]
+    assert batch == single

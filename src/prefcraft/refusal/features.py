@@ -48,8 +48,51 @@ def normalise(text: str) -> str:
     return _PY_QUOTES.sub("'", (text or "")[:BODY_CHARS].lower())
 
 
+# Below this many rows the cues run through Python's ``re`` (precompiled once) instead of polars:
+# polars recompiles regexes that fall out of its small cache, ~20 ms per call for a single response.
+SMALL_BATCH = 16
+_ITEMS = r"\n\s*(?:\d+[.)]|[-*\u2022])\s+\S"
+_PY_CUES = [(name, region, re.compile(pattern)) for name, (region, pattern) in CUES.items()]
+_PY_ITEMS = re.compile(_ITEMS)
+_PY_LOADED = re.compile(LOADED_PROMPT)
+_PY_NORMATIVE = re.compile(NORMATIVE_PROMPT)
+_PY_PQ = re.compile(r"\?\s*$")
+
+
+def _frame_py(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
+    """Python twin of the polars path of :func:`frame` (same columns, same patterns)."""
+    cols: dict[str, list] = {k: [] for k in ("r", "p", "n", "pn", "head", "body")}
+    cols.update({name: [] for name in CUES})
+    for k in ("_len", "_items", "_q", "_lines", "_loaded", "_pq", "_normative", "_alpha", "_hlen"):
+        cols[k] = []
+    for p, r in zip(prompts, responses):
+        n = _PY_QUOTES.sub("'", (r or "")[:BODY_CHARS].lower()).lstrip()
+        pn = _PY_QUOTES.sub("'", (p or "")[:600].lower()).strip()
+        head, body = n[:HEAD_CHARS], n[HEAD_CHARS:]
+        regions = {"head": head, "body": body, "all": n}
+        for key, val in (("r", r), ("p", p), ("n", n), ("pn", pn), ("head", head), ("body", body)):
+            cols[key].append(val)
+        for name, region, rx in _PY_CUES:
+            cols[name].append(rx.search(regions[region]) is not None)
+        cols["_len"].append(len(n))
+        cols["_items"].append(len(_PY_ITEMS.findall(n)))
+        cols["_q"].append(n.count("?"))
+        cols["_lines"].append(len(re.findall(r"\n+", n)))
+        cols["_loaded"].append(_PY_LOADED.search(pn) is not None)
+        cols["_pq"].append(_PY_PQ.search(pn) is not None)
+        cols["_normative"].append(_PY_NORMATIVE.search(pn) is not None)
+        cols["_alpha"].append(sum(ch.isalpha() for ch in head))
+        cols["_hlen"].append(len(head))
+    schema = {k: (pl.Utf8 if k in ("r", "p", "n", "pn", "head", "body") else
+                  pl.Boolean if (k in CUES or k in ("_loaded", "_pq", "_normative")) else pl.UInt32)
+              for k in cols}
+    return pl.DataFrame(cols, schema=schema)
+
+
 def frame(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
     """Cue columns (bool) + numeric columns for ``responses`` (``prompts`` give context cues)."""
+    if len(responses) <= SMALL_BATCH:
+        return _frame_py(prompts, responses)
     df = pl.DataFrame({"r": pl.Series("r", list(responses), dtype=pl.Utf8),
                        "p": pl.Series("p", list(prompts), dtype=pl.Utf8)})
     df = df.with_columns(normalise_expr("r").alias("n"),
@@ -67,12 +110,14 @@ def frame(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
     df = df.with_columns(
         *cue_cols,
         n_len.alias("_len"),
-        pl.col("n").str.count_matches(r"\n\s*(?:\d+[.)]|[-*\u2022])\s+\S").alias("_items"),
+        pl.col("n").str.count_matches(_ITEMS).alias("_items"),
         pl.col("n").str.count_matches(r"\?").alias("_q"),
         pl.col("n").str.count_matches(r"\n+").alias("_lines"),
         pl.col("pn").str.contains(LOADED_PROMPT).alias("_loaded"),
         pl.col("pn").str.contains(r"\?\s*$").alias("_pq"),
         pl.col("pn").str.contains(NORMATIVE_PROMPT).alias("_normative"),
+        pl.col("head").str.count_matches(r"\p{L}").alias("_alpha"),
+        pl.col("head").str.len_chars().alias("_hlen"),
     )
     return df
 

@@ -47,13 +47,22 @@ class Judgment:
     suggestions: list[str] = field(default_factory=list)
     engine: str = "rules"
     _evidence: list[Span] | None = field(default=None, repr=False, compare=False)
-    _evidence_fn: Callable[[], list[Span]] | None = field(default=None, repr=False, compare=False)
+    # (response, kind, off_topic) kept until evidence is first asked for, or a callable returning spans
+    _evidence_src: tuple | Callable[[], list[Span]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def evidence(self) -> list[Span]:
         if self._evidence is None:
-            self._evidence = self._evidence_fn() if self._evidence_fn is not None else []
-            self._evidence_fn = None
+            src = self._evidence_src
+            if callable(src):
+                self._evidence = src()
+            elif src is not None:
+                from prefcraft.refusal.rules import evidence
+
+                self._evidence = evidence(*src)
+            else:
+                self._evidence = []
+            self._evidence_src = None
         return self._evidence
 
     @property

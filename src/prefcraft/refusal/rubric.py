@@ -49,6 +49,8 @@ carry no weight: acknowledgment 0.30, alternative 0.20, engagement 0.50.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import polars as pl
 
@@ -229,30 +231,69 @@ GENERIC_OFFER = (r"(?:(?:please )?(?:let me know|feel free to ask|don't hesitate
                  r"(?:i|we) (?:can|could|might|may) (?:help|assist|do)[^.!?]*)")
 
 
+UNSPECIFIC_OBJECT = (
+    r"(?:help|assist|do|go along|comply|engage|participate|be part|be involved|fulfil|fulfill|"
+    r"complete|process|honou?r) (?:you )?(?:with )?"
+    r"(?:that|this|it|the request|this request|that request|your request|this one|that one)"
+    r"(?:\s*[.!,;—-]|\s*$|\s+(?:sorry|but|though|i'm|i am))")
+_CLEAN = {"reason_cue", "alt_strong", "invite"}
+_SPECIAL = {"addon", "moral", "intense_apology", "ack_strong"}
+# (column, source text, operation, pattern); source: n (normalised), nc (policy clauses and generic
+# offers removed) or tail (last TAIL_CHARS characters).
+SPEC: list[tuple[str, str, str, str]] = [
+    *[("rb_" + k, "nc" if k in _CLEAN else "n", "contains", p) for k, p in RUBRIC_CUES.items()
+      if k not in _SPECIAL],
+    ("rb_ack_n", "n", "count", RUBRIC_CUES["ack_strong"]),
+    ("rb_ack_cond_n", "n", "count", r"(?:\bif|\bwhen|\bwhether|\bunless) you(?:'re| are) "),
+    ("rb_no_first", "n", "contains", r"^\W*(?:no|nope|nah)\b[.!,—-]"),
+    ("rb_addon_n", "n", "count", RUBRIC_CUES["addon"]),
+    ("rb_moral_n", "n", "count", RUBRIC_CUES["moral"]),
+    ("rb_intense_apology", "n", "contains", RUBRIC_CUES["intense_apology"]),
+    ("rb_sorry_n", "n", "count", r"\b(?:sorry|apologi[sz]e|apologies)\b"),
+    ("rb_sympathy_n", "n", "count",
+     r"sorry (?:to hear|you(?:'re| are| have| had|'ve)|that you|for what|about what|for your loss|"
+     r"about your|this is happening|things are)"),
+    ("rb_sentences", "n", "count", r"[.!?](?:\s|$)"),
+    ("rb_tail_q", "tail", "contains", r"\?"),
+    ("rb_tail_generic", "tail", "contains", RUBRIC_CUES["alt_weak"]),
+    ("rb_unspecific", "n", "contains", UNSPECIFIC_OBJECT),
+]
+_PY_SPEC = [(col, src, op, re.compile(p)) for col, src, op, p in SPEC]
+_PY_POLICY = re.compile(POLICY_CLAUSE)
+_PY_GENERIC = re.compile(GENERIC_OFFER)
+SMALL_BATCH = 16
+
+
 def cue_columns(df: pl.DataFrame) -> pl.DataFrame:
-    """Add the rubric cue columns to a feature frame (see :func:`features.frame`)."""
-    tail = pl.col("n").str.strip_chars_end().str.slice(-TAIL_CHARS)
+    """Add the rubric cue columns (:data:`SPEC`) to a feature frame (see :func:`features.frame`)."""
+    if len(df) <= SMALL_BATCH:
+        return _cue_columns_py(df)
     df = df.with_columns(pl.col("n").str.replace_all(POLICY_CLAUSE, " ").str.replace_all(GENERIC_OFFER, " ")
-                         .alias("nc"))
-    clean = {"reason_cue", "alt_strong", "invite"}
-    return df.with_columns(
-        *[pl.col("nc" if k in clean else "n").str.contains(p).alias("rb_" + k)
-          for k, p in RUBRIC_CUES.items()
-          if k not in ("addon", "moral", "intense_apology", "ack_strong")],
-        pl.col("n").str.count_matches(RUBRIC_CUES["ack_strong"]).alias("rb_ack_n"),
-        pl.col("n").str.count_matches(r"(?:\bif|\bwhen|\bwhether|\bunless) you(?:'re| are) ").alias("rb_ack_cond_n"),
-        pl.col("n").str.contains(r"^\W*(?:no|nope|nah)\b[.!,—-]").alias("rb_no_first"),
-        pl.col("n").str.count_matches(RUBRIC_CUES["addon"]).alias("rb_addon_n"),
-        pl.col("n").str.count_matches(RUBRIC_CUES["moral"]).alias("rb_moral_n"),
-        pl.col("n").str.contains(RUBRIC_CUES["intense_apology"]).alias("rb_intense_apology"),
-        pl.col("n").str.count_matches(r"\b(?:sorry|apologi[sz]e|apologies)\b").alias("rb_sorry_n"),
-        pl.col("n").str.count_matches(
-            r"sorry (?:to hear|you(?:'re| are| have| had|'ve)|that you|for what|about what|for your loss|"
-            r"about your|this is happening|things are)").alias("rb_sympathy_n"),
-        pl.col("n").str.count_matches(r"[.!?](?:\s|$)").alias("rb_sentences"),
-        tail.str.contains(r"\?").alias("rb_tail_q"),
-        tail.str.contains(RUBRIC_CUES["alt_weak"]).alias("rb_tail_generic"),
-    )
+                         .alias("nc"),
+                         pl.col("n").str.strip_chars_end().str.slice(-TAIL_CHARS).alias("tail"))
+    exprs = []
+    for col, src, op, p in SPEC:
+        e = pl.col(src)
+        exprs.append((e.str.contains(p) if op == "contains" else e.str.count_matches(p)).alias(col))
+    return df.with_columns(*exprs)
+
+
+def _cue_columns_py(df: pl.DataFrame) -> pl.DataFrame:
+    out: dict[str, list] = {col: [] for col, _, _, _ in SPEC}
+    out["nc"], out["tail"] = [], []
+    for n in df["n"].to_list():
+        n = n or ""
+        nc = _PY_GENERIC.sub(" ", _PY_POLICY.sub(" ", n))
+        tail = n.rstrip()[-TAIL_CHARS:]
+        texts = {"n": n, "nc": nc, "tail": tail}
+        out["nc"].append(nc)
+        out["tail"].append(tail)
+        for col, src, op, rx in _PY_SPEC:
+            out[col].append(rx.search(texts[src]) is not None if op == "contains"
+                            else len(rx.findall(texts[src])))
+    schema = {col: (pl.Boolean if op == "contains" else pl.UInt32) for col, _, op, _ in SPEC}
+    schema.update({"nc": pl.Utf8, "tail": pl.Utf8})
+    return df.with_columns(*[pl.Series(k, v, dtype=schema[k]) for k, v in out.items()])
 
 
 def _b(df: pl.DataFrame, col: str) -> np.ndarray:
@@ -275,11 +316,7 @@ def score(df: pl.DataFrame, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     ack_strong = df["rb_ack_n"].to_numpy() > df["rb_ack_cond_n"].to_numpy()
     ack = np.where(ack_strong, 5, np.where(_b(df, "rb_ack_weak"), 3, 1))
 
-    specific = ~(df["n"].str.contains(
-        r"(?:help|assist|do|go along|comply|engage|participate|be part|be involved|fulfil|fulfill|"
-        r"complete|process|honou?r) (?:you )?(?:with )?"
-        r"(?:that|this|it|the request|this request|that request|your request|this one|that one)"
-        r"(?:\s*[.!,;—-]|\s*$|\s+(?:sorry|but|though|i'm|i am))").to_numpy().astype(bool))
+    specific = ~_b(df, "rb_unspecific")
     boundary = np.where(refuse_fp, np.where(specific, 5, 4),
                         np.where(_b(df, "rb_no_first"), 4, np.where(refuse_imp, 3, 1)))
     boundary = np.where(vague & (boundary >= 3), 2, boundary)
