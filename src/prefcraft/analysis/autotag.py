@@ -27,6 +27,7 @@ from prefcraft.taxonomy import Taxonomy, load_taxonomy
 __all__ = ["AutoTagger", "get_tagger", "markers", "suggest", "training_examples"]
 
 DIM = 1 << 15
+GEN_WEIGHT = 0.5
 _WORD = re.compile(r"[a-z0-9']+")
 
 # (feature name, pattern) — case-insensitive unless the pattern says otherwise.
@@ -174,7 +175,8 @@ class AutoTagger:
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str], classes: list[str], *,
               l2: float = 3e-5, epochs: int = 600, lr: float = 4.0,
-              multi: Sequence[bool] | None = None) -> "AutoTagger":
+              multi: Sequence[bool] | None = None,
+              weights: Sequence[float] | None = None) -> "AutoTagger":
         X = _matrix(texts, multi)
         idx = {c: i for i, c in enumerate(classes)}
         y = np.array([idx[label] for label in labels])
@@ -182,8 +184,9 @@ class AutoTagger:
         Y = np.zeros((n, k), dtype=np.float32)
         Y[np.arange(n), y] = 1.0
         # balance classes so a big class does not swamp a small one
-        counts = Y.sum(axis=0)
-        wts = (n / (k * np.maximum(counts, 1)))[y].astype(np.float32)[:, None]
+        sw = np.ones(n, dtype=np.float32) if weights is None else np.asarray(weights, np.float32)
+        counts = (Y * sw[:, None]).sum(axis=0)
+        wts = ((sw.sum() / (k * np.maximum(counts, 1e-9)))[y] * sw).astype(np.float32)[:, None]
         # Gradient descent on W = X.T @ A (the L2 gradient keeps W in the span of the rows), so each
         # step costs n x n instead of n x features: exact, and ~100x faster on a few hundred rows.
         K = (X @ X.T).astype(np.float64)
@@ -220,14 +223,16 @@ def _softmax(Z: np.ndarray) -> np.ndarray:
     return E / E.sum(axis=1, keepdims=True)
 
 
-TRAINING_FILES = ("data/autotag_train.jsonl", "data/autotag_generated.jsonl")
+# (file, sample weight): hand-written prompts count fully; the generator sample is down-weighted so
+# its template style does not crowd out other phrasings.
+TRAINING_FILES = (("data/autotag_train.jsonl", 1.0), ("data/autotag_generated.jsonl", GEN_WEIGHT))
 
 
 def _shipped_training() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for name in TRAINING_FILES:
+    for name, weight in TRAINING_FILES:
         text = resources.files("prefcraft.analysis").joinpath(name).read_text(encoding="utf-8")
-        rows += [json.loads(line) for line in text.splitlines() if line.strip()]
+        rows += [{**json.loads(line), "weight": weight} for line in text.splitlines() if line.strip()]
     return rows
 
 
@@ -238,24 +243,29 @@ def training_examples(tax: Taxonomy, *, with_multi: bool = False) -> list[tuple]
 
     Shipped rows whose category the taxonomy cannot resolve are dropped (a custom taxonomy keeps
     only what maps onto it)."""
-    out: list[tuple[str, str, bool]] = []
+    out = _weighted_examples(tax)
+    return [(t, c, m) for t, c, m, _ in out] if with_multi else [(t, c) for t, c, _, _ in out]
+
+
+def _weighted_examples(tax: Taxonomy) -> list[tuple[str, str, bool, float]]:
+    out: list[tuple[str, str, bool, float]] = []
     for cat in tax.categories:
-        out += [(e.prompt, cat.id, False) for e in cat.all_examples()]
+        out += [(e.prompt, cat.id, False, 1.0) for e in cat.all_examples()]
     for row in _shipped_training():
         cid = tax.resolve_category(row["category"])
         if cid is not None:
-            out.append((row["prompt"], cid, bool(row.get("multi_turn", False))))
-    return out if with_multi else [(t, c) for t, c, _ in out]
+            out.append((row["prompt"], cid, bool(row.get("multi_turn", False)), row["weight"]))
+    return out
 
 
 @functools.lru_cache(maxsize=4)
 def _tagger_for(key: str, tax: Taxonomy) -> AutoTagger | None:
-    data = training_examples(tax, with_multi=True)
-    classes = [c for c in tax.category_ids if any(lab == c for _, lab, _ in data)]
+    data = _weighted_examples(tax)
+    classes = [c for c in tax.category_ids if any(lab == c for _, lab, _, _ in data)]
     if len(classes) < 2:
         return None
-    return AutoTagger.train([t for t, _, _ in data], [lab for _, lab, _ in data], classes,
-                            multi=[m for _, _, m in data])
+    return AutoTagger.train([d[0] for d in data], [d[1] for d in data], classes,
+                            multi=[d[2] for d in data], weights=[d[3] for d in data])
 
 
 def get_tagger(tax: Taxonomy | None = None) -> AutoTagger:
