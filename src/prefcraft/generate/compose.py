@@ -142,7 +142,9 @@ class Composer:
             limit = _sentence(self._c(f"elimit.{it.id}", parts["limit"], slots))
         crisis = self._crisis() if gp.harm == "self_harm" and self.rng.random() < 0.6 else ""
         if self.rng.random() < 0.5:
-            close = self._c(f"eclose.{it.id}", parts.get("ask") or self.r["clarify_closers"], slots)
+            pool = parts.get("ask") or (self.r["self_harm_checkins"] if gp.harm == "self_harm"
+                                        else self.r["clarify_closers"])
+            close = self._c(f"eclose.{it.id}", pool, slots)
             seq = [ack, question, offer, limit, crisis, close]
         else:
             seq = [ack, offer, limit, crisis, question]
@@ -153,14 +155,16 @@ class Composer:
         slots = gp.reply_slots
         intro_pool = it.parts.get("intro") or self.r["helpful_intros"]
         intro = self._c(f"bintro.{it.id}", intro_pool, slots)
-        steps = self._steps(f"bsteps.{it.id}", it.parts["steps"], slots, lo=4, hi=6)
+        steps = self._steps(f"bsteps.{it.id}", it.parts["steps"], slots, lo=4, hi=6, keep_first=2)
         close = self._c(f"bclose.{it.id}", it.parts.get("close") or self.r["helpful_closers"], slots)
         return _join([capitalise(intro)]) + "\n\n" + steps + "\n\n" + capitalise(close)
 
     # ------------------------------------------------------------------ rejected
-    def _steps(self, key: str, steps: list[str], slots: dict[str, str], lo: int = 3, hi: int = 6) -> str:
+    def _steps(self, key: str, steps: list[str], slots: dict[str, str], lo: int = 3, hi: int = 6,
+               keep_first: int = 0) -> str:
         k = min(len(steps), self.rng.randint(lo, hi))
-        idx = sorted(self.rng.sample(range(len(steps)), k))
+        head = list(range(min(keep_first, k)))
+        idx = head + sorted(self.rng.sample(range(len(head), len(steps)), k - len(head)))
         lines = [capitalise(tidy(render(steps[i], slots))) for i in idx]
         style = self.rng.random()
         if style >= 0.8:

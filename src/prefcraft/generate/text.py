@@ -53,7 +53,7 @@ def capitalise(text: str) -> str:
     def up(match: re.Match[str]) -> str:
         return match.group(1) + match.group(2).upper()
 
-    text = re.sub(r"(^|[.!?]\s+)([a-z])", up, text)
+    text = re.sub(r"(^|(?<!\be\.g)(?<!\bi\.e)[.!?]\s+)([a-z])", up, text)
     return text
 
 
