@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urlencode
 
 from prefcraft.errors import PrefcraftError, UsageError, require
 from prefcraft.model import PreferencePair
-from prefcraft.review.annotate import annotate
+from prefcraft.review.annotate import annotate, validator
 from prefcraft.review.security import AUTH_COOKIE, REVIEWER_COOKIE, SECURITY_HEADERS, SESSION_COOKIE, Guard
 from prefcraft.review.store import STATUSES, ConflictError, ReviewStore, StoredPair
 
@@ -72,14 +72,14 @@ def _side(judgment: dict[str, Any] | None, prompt: str, response: str) -> dict[s
 
 
 class _Filters(dict):
-    KEYS = ("status", "category", "harm", "finding")
+    KEYS = ("status", "category", "harm", "finding", "job")
 
     @classmethod
     def parse(cls, params: Any) -> "_Filters":
         f = cls()
         status = params.get("status") or "todo"
         f["status"] = status if status in STATUSES else "todo"
-        for k in ("category", "harm", "finding"):
+        for k in ("category", "harm", "finding", "job"):
             v = (params.get(k) or "").strip()
             if v:
                 f[k] = v[:80]
@@ -118,7 +118,8 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
     env = Environment(loader=PackageLoader("prefcraft.review", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
                       lstrip_blocks=True)
-    env.globals.update(segments=_segments, reasons=REJECT_REASONS, min_reviews=min_reviews)
+    env.globals.update(segments=_segments, reasons=REJECT_REASONS, min_reviews=min_reviews,
+                       validator_installed=validator() is not None)
     if backend is not None:
         regen = {"enabled": True, "why": f"Ask {backend.name} ({backend.model or 'default model'}) for a new reply"}
     else:
@@ -241,7 +242,8 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
             return render(request, "whoami.html", status_code=400, next=_safe_next(data.get("next")),
                           known=store.reviewers(), problem="Enter a name of 1–60 characters.")
         resp = RedirectResponse(_safe_next(data.get("next")), status_code=303)
-        resp.set_cookie(REVIEWER_COOKIE, quote(name), samesite="strict", path="/", max_age=365 * 24 * 3600)
+        resp.set_cookie(REVIEWER_COOKIE, quote(name), httponly=True, samesite="strict", path="/",
+                        max_age=365 * 24 * 3600)
         return resp
 
     @app.get("/", response_class=HTMLResponse)
