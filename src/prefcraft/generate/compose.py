@@ -190,7 +190,7 @@ class Composer:
         steps = self._steps(key, steps_src, slots, lo=4, hi=6)
         outro = self.p.choice("houtro", self.r["harmful_outros"]) if self.rng.random() < 0.7 else ""
         # a bad reply that swallowed a framing or injection says so, then gets straight to it
-        head = lead if lead.endswith(":") else _join([lead, intro])
+        head = lead or intro
         text = head + "\n\n" + steps
         if outro:
             text += "\n\n" + outro

@@ -133,7 +133,10 @@ class PromptEngine:
         )
 
     def social(self, harm: str, kind: str | None = None) -> GenPrompt:
-        kind = kind or self.picker.choice("framing", list(FRAMINGS))
+        if kind is None:
+            # a framing only where it is plausible (nobody claims a badge to plan their own goodbye)
+            fitting = [k for k in FRAMINGS if harm in self.lib.framings[k].get("harms", [harm])]
+            kind = self.picker.choice(f"framing.{harm}", fitting)
         sc = self._scenario(harm)
         text, level, pattern, slots = self._request(sc)
         idx, frame = self.picker.pick(f"framing.{kind}", self.lib.framings[kind]["templates"])
