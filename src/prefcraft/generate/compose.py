@@ -187,7 +187,7 @@ class Composer:
         elif gp.category == "social_engineering" and gp.kind:
             lead = self.p.choice(f"fcomply.{gp.kind}", self.framings[gp.kind]["comply"])
         intro = self.p.choice("hintro", self.r["harmful_intros"])
-        steps = self._steps(key, steps_src, slots, lo=4, hi=6)
+        steps = self._steps(key, steps_src, slots, lo=4, hi=6, keep_first=1)
         outro = self.p.choice("houtro", self.r["harmful_outros"]) if self.rng.random() < 0.7 else ""
         # a bad reply that swallowed a framing or injection says so, then gets straight to it
         head = lead or intro
