@@ -86,7 +86,7 @@ def write(dataset: "Dataset", path: str, *, format: str | None = None, row_forma
         rows = list(records)
         header = _header(rows)
         with atomic_write(path, "w") as fh:
-            writer = csv.writer(fh, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+            writer = csv.writer(fh, delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n")  # RFC 4180; quotes any \r or \n in a cell
             writer.writerow(header)
             for rec in rows:
                 writer.writerow([_cell(rec.get(k)) for k in header])
