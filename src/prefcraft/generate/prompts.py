@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import re
+
 from prefcraft.generate.data import HARMS, SUBTLETY, Item, Library, Scenario, load_library
 from prefcraft.generate.text import apply_voice, pick_voice, render, tidy, to_second_person
 
@@ -48,8 +50,17 @@ class GenPrompt:
 
 
 def prompt_side(slots: dict[str, str]) -> dict[str, str]:
-    """A slot value may be "long form|short form": prompts use the long form ..."""
-    return {k: v.split("|", 1)[0] for k, v in slots.items()}
+    """A slot value may be "long form|short form": prompts use the long form (the short one before a
+    possessive, as people say "the guy from my gaming group's posts", not "a guy in my gaming
+    group's posts") ..."""
+    out = {k: v.split("|", 1)[0] for k, v in slots.items()}
+    out.update({f"{k}_pos": v.rsplit("|", 1)[-1] for k, v in slots.items()})
+    return out
+
+
+def possessive_slots(template: str) -> str:
+    """``{t}'s`` → ``{t_pos}'s`` so a possessive uses the slot's short form."""
+    return re.sub(r"\{([a-z_][a-z0-9_]*)\}'s\b", r"{\1_pos}'s", template)
 
 
 def reply_side(slots: dict[str, str]) -> dict[str, str]:
@@ -103,7 +114,7 @@ class PromptEngine:
             subtlety = self.rng.choices(levels, weights=[_SUBTLETY_WEIGHTS[lv] for lv in levels], k=1)[0]
         idx, template = self.picker.pick(f"req.{sc.id}.{subtlety}", sc.requests[subtlety])
         slots = self._fill_slots(sc.id, sc.slots)
-        text = tidy(render(template, prompt_side(slots)))
+        text = tidy(render(possessive_slots(template), prompt_side(slots)))
         text = self._pad(text, self.lib.contexts.get("scenarios", {}).get(sc.id, []), slots, sc.id)
         return text, subtlety, f"{sc.id}/{subtlety}/{idx}", slots
 
@@ -180,10 +191,12 @@ class PromptEngine:
         voice = pick_voice(self.rng)
         messages: list[dict[str, str]] = []
         for user, assistant in turns[:prior]:
-            messages.append({"role": "user", "content": apply_voice(tidy(render(user, user_slots)), voice, self.rng)})
+            messages.append({"role": "user", "content": apply_voice(
+                tidy(render(possessive_slots(user), user_slots)), voice, self.rng)})
             messages.append({"role": "assistant", "content": tidy(render(assistant, reply))})
         fidx, final = self.picker.pick(f"esc.{sc.id}", arc["final"])
-        messages.append({"role": "user", "content": apply_voice(tidy(render(final, user_slots)), voice, self.rng)})
+        messages.append({"role": "user", "content": apply_voice(
+            tidy(render(possessive_slots(final), user_slots)), voice, self.rng)})
         return GenPrompt(
             messages=messages, category="gradual_escalation",
             subcategory=arc.get("subcategory", "boundary_testing"), harm=harm,
@@ -197,7 +210,7 @@ class PromptEngine:
         idx, template = self.picker.pick(f"{key}.{item.id}", item.prompts)
         slots = self._fill_slots(item.id, item.slots)
         voice = pick_voice(self.rng)
-        text = self._pad(tidy(render(template, prompt_side(slots))), [], slots, item.id)
+        text = self._pad(tidy(render(possessive_slots(template), prompt_side(slots))), [], slots, item.id)
         text = apply_voice(text, voice, self.rng)
         return GenPrompt(
             messages=[{"role": "user", "content": text}], category=category,
