@@ -138,6 +138,7 @@ def test_edit_is_rechecked_and_a_stale_save_is_a_409_with_the_new_version(store_
     # an edit that conflicts keeps the unsaved text on the page
     r = bo.post("/pair/3/edit", data={**form, "csrf": tb, "chosen-0": "bo's careful rewrite"})
     assert r.status_code == 409 and "bo&#39;s careful rewrite" in r.text and 'id="unsaved"' in r.text
+    assert "chosen message 1" in r.text and "prompt message 1" not in r.text  # only what differs
     assert ReviewStore(store_path).get(3).version == 2
 
 
@@ -149,6 +150,7 @@ def test_bad_edits_are_refused_with_the_reason(store_path):
     r = c.post("/pair/3/edit", data={"csrf": t, "version": "1", "prompt-0": "p", "chosen-0": "same",
                                      "rejected-0": "same"})
     assert r.status_code == 400 and "identical" in r.text
+    assert ">same</textarea>" in r.text  # the draft is kept in the form, not lost
     r = c.post("/pair/3/reject", data={"csrf": t, "version": "1", "reason": ""})
     assert r.status_code == 400 and "needs a reason" in r.text
     assert ReviewStore(store_path).get(3).version == 1

@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
     def serve(
         store: str = typer.Argument(..., metavar="DB", help="Review store (made by `propose --store` or `review import`)."),
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Anything but loopback needs --token."),
-        port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port to listen on."),
+        port: int = typer.Option(8765, "--port", min=1, max=65535, help="Port to listen on."),
         token: Optional[str] = typer.Option(None, "--token", envvar="PREFCRAFT_REVIEW_TOKEN", help="Access token every browser must present (required off loopback)."),
         min_reviews: int = typer.Option(1, "--min-reviews", min=1, help="Decisions a pair needs before it counts as accepted/rejected."),
         backend: Optional[str] = typer.Option(None, "--backend", help="LLM backend for 'regenerate' (openai | transformers | scripted). Without it the button is disabled."),

@@ -221,7 +221,8 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
             position=(ids.index(sp.id) + 1 if sp.id in ids else None), in_queue=len(ids), next_id=nxt,
             prev_id=prev, current_reviews=sp.reviews_of_current(), my_review=mine[-1] if mine else None,
             reviewer=reviewer, message=MESSAGES.get(request.query_params.get("msg") or ""),
-            edit=request.query_params.get("edit") == "1", conflict=None, problem=None, unsaved=None)
+            edit=request.query_params.get("edit") == "1", conflict=None, problem=None, unsaved=None,
+            draft=None)
         ctx.update(extra)
         return render(request, "pair.html", status_code=status_code, **ctx)
 
@@ -317,7 +318,7 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
                 new, problem = _edited(sp.pair, data)
                 if problem:
                     return pair_page(request, sp, reviewer, filters, status_code=400, problem=problem,
-                                     edit=True, unsaved=data)
+                                     edit=True, draft=data)
                 note, msg = None, "saved"
             elif action == "flip":
                 p = sp.pair
@@ -349,7 +350,7 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
             current = store.get(exc.current.id, min_reviews=min_reviews)
             return pair_page(request, current, reviewer, filters, status_code=409,
                              conflict={"action": action, "your_version": version, "by": current.updated_by},
-                             unsaved=data if action == "edit" else None)
+                             unsaved=_unsaved_changes(current.pair, data) if action == "edit" else None)
         except UsageError as exc:
             return pair_page(request, sp, reviewer, filters, status_code=400, problem=str(exc))
         except PrefcraftError as exc:  # a backend failure while regenerating
@@ -377,6 +378,21 @@ def _edited(pair: PreferencePair, data: dict[str, str]) -> tuple[PreferencePair,
     return PreferencePair(prompt=parts["prompt"], chosen=parts["chosen"], rejected=parts["rejected"],
                           category=pair.category, subcategory=pair.subcategory, harm=pair.harm, tags=pair.tags,
                           source=pair.source, metadata=pair.metadata, format=pair.format, extra=pair.extra), None
+
+
+def _unsaved_changes(current: PreferencePair, data: dict[str, str]) -> list[tuple[str, str]]:
+    """The submitted message texts that differ from the pair as it is now, labelled for the page."""
+    out = []
+    for name in ("prompt", "chosen", "rejected"):
+        messages = getattr(current, name)
+        i = 0
+        while f"{name}-{i}" in data:
+            text = data[f"{name}-{i}"].replace("\r\n", "\n")
+            now = messages[i]["content"] if i < len(messages) else None
+            if text != now:
+                out.append((f"{name} message {i + 1}", text))
+            i += 1
+    return out
 
 
 def _regenerate(backend: Any, sp: StoredPair, side: str) -> tuple[PreferencePair, str | None, str | None]:
