@@ -138,8 +138,9 @@ def _styled(status: str) -> str:
 
 def render_stats(d: dict[str, Any], tax: Any) -> None:
     _render_size(d)
-    t = Table(title="categories (seed shares are of rows in the seed categories; benign of all rows)",
-              title_justify="left")
+    t = Table(title="categories", title_justify="left",
+              caption="seed categories: share of rows in the seed categories; benign: of all rows",
+              caption_justify="left")
     for col in ("category", "pairs", "share", "band", "status"):
         t.add_column(col, justify="left" if col in ("category", "status") else "right")
     for cid, c in d["categories"].items():
