@@ -88,6 +88,10 @@ def measure(ds) -> dict:
     out["shares"] = {k: (v / seed_total if k != "benign" else v / len(pairs)) for k, v in sorted(cats.items())}
     out["harms"] = dict(Counter(p.harm for p in pairs))
     out["multi_turn"] = sum(p.is_multi_turn for p in pairs)
+    rejected = [p.rejected_text for p in pairs]
+    out["chars_chosen"] = statistics.fmean(len(t) for t in chosen)
+    out["chars_rejected"] = statistics.fmean(len(t) for t in rejected)
+    out["chosen_longer_share"] = sum(len(c) > len(r) for c, r in zip(chosen, rejected)) / len(pairs)
     try:
         from prefcraft import validate  # type: ignore[attr-defined]
 
@@ -144,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{k} {100 * v:.1f} %" for k, v in m["shares"].items()))
     print("     harms: " + ", ".join(f"{k} {v}" for k, v in m["harms"].items())
           + f"; multi-turn pairs: {m['multi_turn']}")
+    print(f"     length balance (DPO learns length): chosen longer than rejected in "
+          f"{100 * m['chosen_longer_share']:.0f} % of pairs; mean chars chosen {m['chars_chosen']:.0f}, "
+          f"rejected {m['chars_rejected']:.0f}")
     if m.get("validator_by_check"):
         print("     validator findings by check: " + ", ".join(f"{k} {v}" for k, v in m["validator_by_check"].items()))
     return 0 if all(r[3] for r in rows) else 1

@@ -56,7 +56,7 @@ class Composer:
         pool = sc.alt if not extra or self.rng.random() < 0.6 else extra
         key = f"alt.{sc.id}" if pool is sc.alt else f"alt.{gp.kind}"
         vp = self._c(key, pool, slots)
-        if self.rng.random() < 0.3 and len(sc.alt) > 1:
+        if self.rng.random() < 0.15 and len(sc.alt) > 1:
             second = self._c(f"alt.{sc.id}", sc.alt, slots)
             if second != vp:
                 frame = self.p.choice("frame.alt2", self.r["alt_two_frames"])
@@ -155,7 +155,7 @@ class Composer:
         slots = gp.reply_slots
         intro_pool = it.parts.get("intro") or self.r["helpful_intros"]
         intro = self._c(f"bintro.{it.id}", intro_pool, slots)
-        steps = self._steps(f"bsteps.{it.id}", it.parts["steps"], slots, lo=4, hi=6, keep_first=2)
+        steps = self._steps(f"bsteps.{it.id}", it.parts["steps"], slots, lo=3, hi=5, keep_first=2)
         close = self._c(f"bclose.{it.id}", it.parts.get("close") or self.r["helpful_closers"], slots)
         return _join([capitalise(intro)]) + "\n\n" + steps + "\n\n" + capitalise(close)
 
@@ -187,13 +187,15 @@ class Composer:
         elif gp.category == "social_engineering" and gp.kind:
             lead = self.p.choice(f"fcomply.{gp.kind}", self.framings[gp.kind]["comply"])
         intro = self.p.choice("hintro", self.r["harmful_intros"])
-        steps = self._steps(key, steps_src, slots, lo=4, hi=6, keep_first=1)
+        steps = self._steps(key, steps_src, slots, lo=5, hi=7, keep_first=1)
         outro = self.p.choice("houtro", self.r["harmful_outros"]) if self.rng.random() < 0.7 else ""
+        why = self.p.choice("hwhy", self.r["harmful_rationales"]) if self.rng.random() < 0.75 else ""
         # a bad reply that swallowed a framing or injection says so, then gets straight to it
-        head = lead or intro
+        head = lead if lead.endswith(":") else _join([lead, intro])
         text = head + "\n\n" + steps
-        if outro:
-            text += "\n\n" + outro
+        tail = _join([why, outro])
+        if tail:
+            text += "\n\n" + tail
         return text
 
     def over_refusal(self, gp: GenPrompt) -> str:
@@ -205,8 +207,9 @@ class Composer:
         else:
             core = render(self.p.choice("oref.generic", self.r["over_refusals"]),
                           {"topic": self._c(f"otopic.{it.id}", it.parts.get("topic") or ["this"], slots)})
-        tail = self.p.choice("oref.tail", self.r["over_refusal_tails"]) if self.rng.random() < 0.6 else ""
-        return capitalise(_join([core, tail]))
+        middle = self.p.choice("oref.mid", self.r["over_refusal_middles"])
+        tail = self.p.choice("oref.tail", self.r["over_refusal_tails"]) if self.rng.random() < 0.9 else ""
+        return capitalise(_join([core, middle, tail]))
 
     # ------------------------------------------------------------------ dispatch
     def chosen(self, gp: GenPrompt) -> str:
