@@ -53,6 +53,9 @@ def test_migrating_a_version_1_store_keeps_its_data_and_backfills(tmp_path):
         ('[{"role":"user","content":"p"}]', '[{"role":"assistant","content":"c"}]',
          '[{"role":"assistant","content":"r"}]',
          '[{"check":"length","severity":"warning","message":"short"},{"check":"dup","severity":"error","message":"d"}]'))
+    for reviewer, decision in (("ana", "accept"), ("bo", "reject"), ("bo", "accept"), ("cy", "reject")):
+        conn.execute("INSERT INTO reviews (pair, reviewer, decision, version, created) VALUES (1, ?, ?, ?, 'now')",
+                     (reviewer, decision, 1 if reviewer != "cy" else 0))  # cy judged an older version
     conn.commit()
     conn.close()
 
@@ -62,6 +65,9 @@ def test_migrating_a_version_1_store_keeps_its_data_and_backfills(tmp_path):
     assert s.facets()["finding"] == ["dup", "length"]  # 0002 backfilled finding_checks from findings JSON
     assert [p.id for p in s.list_pairs(finding="length")] == [1]
     assert s.get(1).pair.prompt_text == "p"
+    sp = s.get(1, min_reviews=2)  # 0003 backfilled the tallies: latest decision per reviewer, current version
+    assert (sp.accepts, sp.rejects, sp.status) == (2, 0, "accepted")
+    assert s.progress(min_reviews=2)["accepted"] == 1
 
 
 def test_a_store_from_a_newer_prefcraft_is_refused(tmp_path):

@@ -138,25 +138,11 @@ _PAIR_COLUMNS = ("p.id, p.job_id, p.key, p.pair_id, p.original_id, p.prompt, p.c
                  "p.findings, p.judgment, p.version, p.created, p.updated, p.updated_by")
 
 
-def _status_cte() -> str:
-    # Latest decision per reviewer on each pair's current version, tallied per pair.
-    return """
-    WITH latest AS (
-        SELECT r.pair, r.reviewer, r.decision,
-               ROW_NUMBER() OVER (PARTITION BY r.pair, r.reviewer ORDER BY r.id DESC) AS rn
-        FROM reviews r JOIN pairs q ON q.id = r.pair AND r.version = q.version
-    ), tally AS (
-        SELECT pair, SUM(decision = 'accept') AS acc, SUM(decision = 'reject') AS rej
-        FROM latest WHERE rn = 1 GROUP BY pair
-    ), st AS (
-        SELECT p.id AS pid, COALESCE(t.acc, 0) AS acc, COALESCE(t.rej, 0) AS rej,
-               CASE WHEN COALESCE(t.acc, 0) + COALESCE(t.rej, 0) < :min_reviews THEN 'pending'
-                    WHEN t.acc > t.rej THEN 'accepted'
-                    WHEN t.rej > t.acc THEN 'rejected'
-                    ELSE 'disputed' END AS status
-        FROM pairs p LEFT JOIN tally t ON t.pair = p.id
-    )
-    """
+# Status from the per-pair tallies (migration 0003), given the server's minimum number of reviews.
+_STATUS = ("(CASE WHEN p.n_accept + p.n_reject < :min_reviews THEN 'pending' "
+           "WHEN p.n_accept > p.n_reject THEN 'accepted' WHEN p.n_reject > p.n_accept THEN 'rejected' "
+           "ELSE 'disputed' END)")
+_SELECT = f"SELECT {_PAIR_COLUMNS}, {_STATUS} AS status, p.n_accept AS acc, p.n_reject AS rej FROM pairs p"
 
 
 class ReviewStore:
@@ -333,13 +319,13 @@ class ReviewStore:
         if status and status not in STATUSES:
             raise UsageError(f"unknown status {status!r}; expected one of: {', '.join(STATUSES)}")
         if status == "todo":
-            clauses.append("st.status = 'pending'")
+            clauses.append(f"{_STATUS} = 'pending'")
             if reviewer:
                 clauses.append("NOT EXISTS (SELECT 1 FROM reviews r2 WHERE r2.pair = p.id AND "
                                "r2.version = p.version AND r2.reviewer = :reviewer)")
                 params["reviewer"] = reviewer
         elif status and status != "all":
-            clauses.append("st.status = :status")
+            clauses.append(f"{_STATUS} = :status")
             params["status"] = status
         if category:
             clauses.append("p.category IS :category" if category != "(none)" else "p.category IS NULL")
@@ -369,8 +355,7 @@ class ReviewStore:
         params: dict[str, Any] = {"min_reviews": max(1, int(min_reviews))}
         where = self._where(status=status, reviewer=reviewer, category=category, harm=harm, finding=finding,
                             job=job, params=params)
-        sql = (f"{_status_cte()} SELECT {_PAIR_COLUMNS}, st.status, st.acc, st.rej FROM pairs p "
-               f"JOIN st ON st.pid = p.id{where} ORDER BY p.id")
+        sql = f"{_SELECT}{where} ORDER BY p.id"
         if limit is not None:
             sql += " LIMIT :limit OFFSET :offset"
             params.update(limit=int(limit), offset=int(offset))
@@ -382,8 +367,7 @@ class ReviewStore:
         where = self._where(status=filters.get("status"), reviewer=filters.get("reviewer"),
                             category=filters.get("category"), harm=filters.get("harm"),
                             finding=filters.get("finding"), job=filters.get("job"), params=params)
-        rows = self._conn().execute(f"{_status_cte()} SELECT p.id FROM pairs p JOIN st ON st.pid = p.id{where} "
-                                    f"ORDER BY p.id", params)
+        rows = self._conn().execute(f"SELECT p.id FROM pairs p{where} ORDER BY p.id", params)
         return [r[0] for r in rows]
 
     def count(self, *, min_reviews: int = 1, **filters: Any) -> int:
@@ -392,8 +376,7 @@ class ReviewStore:
     def get(self, store_id: int, *, min_reviews: int = 1) -> StoredPair:
         """One pair with its reviews and edits; :class:`InputError` if there is no such id."""
         params = {"min_reviews": max(1, int(min_reviews)), "id": int(store_id)}
-        r = self._conn().execute(f"{_status_cte()} SELECT {_PAIR_COLUMNS}, st.status, st.acc, st.rej FROM pairs p "
-                                 f"JOIN st ON st.pid = p.id WHERE p.id = :id", params).fetchone()
+        r = self._conn().execute(f"{_SELECT} WHERE p.id = :id", params).fetchone()
         if r is None:
             raise InputError(f"{self.path}: no pair with id {store_id}")
         return self._row_to_stored(r, r["status"], r["acc"], r["rej"], history=True)
@@ -401,12 +384,19 @@ class ReviewStore:
     def progress(self, *, min_reviews: int = 1, reviewer: str | None = None) -> dict[str, int]:
         """Counts per status (plus ``todo`` for ``reviewer`` and ``total``)."""
         params: dict[str, Any] = {"min_reviews": max(1, int(min_reviews))}
-        rows = self._conn().execute(f"{_status_cte()} SELECT status, COUNT(*) FROM st GROUP BY status", params)
-        out = {"total": 0, "pending": 0, "accepted": 0, "rejected": 0, "disputed": 0}
-        for status, n in rows:
+        todo = "1"
+        if reviewer:
+            todo = ("NOT EXISTS (SELECT 1 FROM reviews r WHERE r.pair = p.id AND r.version = p.version "
+                    "AND r.reviewer = :reviewer)")
+            params["reviewer"] = reviewer
+        rows = self._conn().execute(f"SELECT {_STATUS} AS status, COUNT(*), SUM({todo}) FROM pairs p "
+                                    f"GROUP BY status", params)
+        out = {"total": 0, "pending": 0, "accepted": 0, "rejected": 0, "disputed": 0, "todo": 0}
+        for status, n, todo_n in rows:
             out[status] = n
             out["total"] += n
-        out["todo"] = self.count(min_reviews=min_reviews, status="todo", reviewer=reviewer)
+            if status == "pending":
+                out["todo"] = int(todo_n or 0)
         out["reviews"] = self._conn().execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
         out["edited"] = self._conn().execute("SELECT COUNT(*) FROM pairs WHERE pair_id != original_id").fetchone()[0]
         return out
@@ -474,12 +464,23 @@ class ReviewStore:
                                "VALUES (?, ?, ?, ?, ?, ?)",
                                (int(store_id), reviewer, decision, (reason or "").strip() or None, int(version),
                                 _now()))
+            self._retally(conn, int(store_id), int(version))
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         return int(cur.lastrowid)
+
+    @staticmethod
+    def _retally(conn: sqlite3.Connection, store_id: int, version: int) -> None:
+        """Recount the latest decision per reviewer on ``version`` (inside the caller's transaction)."""
+        latest: dict[str, str] = {}
+        for reviewer, decision in conn.execute("SELECT reviewer, decision FROM reviews WHERE pair = ? AND "
+                                               "version = ? ORDER BY id", (store_id, version)):
+            latest[reviewer] = decision
+        acc = sum(d == "accept" for d in latest.values())
+        conn.execute("UPDATE pairs SET n_accept = ?, n_reject = ? WHERE id = ?", (acc, len(latest) - acc, store_id))
 
     def update_pair(self, store_id: int, pair: PreferencePair, *, reviewer: str, action: str, version: int,
                     findings: list[dict] | None = None, judgment: dict | None = None,
@@ -506,7 +507,8 @@ class ReviewStore:
             sets = {"prompt": _dumps(after["prompt"]), "chosen": _dumps(after["chosen"]),
                     "rejected": _dumps(after["rejected"]), "pair_id": pair.id, "version": new_version,
                     "updated": now, "updated_by": reviewer, "provenance": _dumps(prov),
-                    "category": pair.category, "subcategory": pair.subcategory, "harm": pair.harm}
+                    "category": pair.category, "subcategory": pair.subcategory, "harm": pair.harm,
+                    "n_accept": 0, "n_reject": 0}  # a new version has no decisions yet
             if findings is not None:
                 sets["findings"] = _dumps([dict(f) for f in findings])
                 sets["finding_checks"] = _finding_checks(findings)
