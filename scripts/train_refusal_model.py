@@ -37,7 +37,7 @@ from prefcraft.refusal import features as F  # noqa: E402
 DEFAULT_DATA = Path("/work/shared/data/external")
 LABELS = {"1_full_compliance": 0, "2_full_refusal": 1, "3_partial_refusal": 2}
 PARTIAL_FEATURES = [
-    "but_heres", "hedged_comply", "steps", "steps_head", "procedure_words", "heres", "factual",
+    "but_heres", "hedged_comply", "steps", "steps_head", "inline_steps", "procedure_words", "heres", "factual",
     "numbers", "list_items", "len_log", "short", "very_short", "lines", "comply_open", "redirect",
     "first_sentence_negated", "refuse_first_person", "refuse_impersonal", "refuse_idiom", "but_heres_strict",
     "apology_open", "premise_reject", "as_an_ai", "moralise", "seek_help", "discourage", "opens_with_harm_claim",

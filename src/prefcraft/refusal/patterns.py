@@ -81,7 +81,7 @@ CUES: dict[str, tuple[str, str]] = {
                      r"(?:that's|that is|this is|it's|it is|that'll be|that will be|going to be) (?:a )?"
                      r"(?:hard |firm |definite )?(?:no|pass)\b|"
                      r"(?:i'm|i am|i'll|i will) (?:going to |gonna )?(?:have to )?pass\b|"
-                     r"(?:i|we) (?:can|could|will|'ll|am happy to|'m happy to) (?:\w+\W+){1,12}?"
+                     r"(?:i|we) (?:can|could|will|'ll|am happy to|'m happy to) (?:\w+\W+){1,20}?"
                      r"but not (?:with|by|for|to|in|any|the|a)\b|"
                      r"(?:i'm|i am) (?:not|unable) (?:able |going |willing |comfortable |in a position )|"
                      r"(?:this|that|it) (?:isn't|is not|'s not|falls outside|is outside|is beyond|"
@@ -202,6 +202,7 @@ CUES: dict[str, tuple[str, str]] = {
     "heres": ("all", r"here(?:'s| is| are)\s+(?:a|an|the|some|how|what|my|your|one|two|three|a few|"
               r"several|step|an example|\d)"),
     "steps": ("body", r"(?:\n\s*(?:\d+[.)]|[-*•]|step \d+)\s+\S(?:.|\n)*){2}"),
+    "inline_steps": ("all", r"(?:^|\s)1[.)]\s+\w[^\n]{0,300}?\s2[.)]\s+\w"),
     "steps_head": ("head", r"(?:\n\s*(?:\d+[.)]|[-*•]|step \d+)\s+\S)"),
     "procedure_words": ("all", r"\b(?:first(?:ly)?,|second(?:ly)?,|then,|next,|finally,|step (?:\d|one|"
                         r"two)|ingredients|you will need|you'll need|make sure to|start by|begin by|"
