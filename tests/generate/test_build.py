@@ -131,3 +131,12 @@ def test_plan_counts_rejects_bad_share(bad):
 
     with pytest.raises(UsageError):
         plan_counts(100, bad)
+
+
+def test_stats_reports_no_gaps_for_the_default_build(default_build):
+    from prefcraft.analysis.stats import gaps_only
+
+    ds, _ = default_build
+    doc = gaps_only(ds)
+    assert doc["gaps"] == [], doc["gaps"]
+    assert all(c["status"] == "within" for c in doc["categories"].values())

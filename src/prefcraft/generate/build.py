@@ -25,8 +25,10 @@ DEFAULT_BANDS = {
     "gradual_escalation": (0.10, 0.15), "edge_cases": (0.20, 0.30),
 }
 DEFAULT_BENIGN_SHARE = 0.15
-# Internal pattern ids → taxonomy subcategory ids.
-_SUBCATEGORY_MAP = {"delimiter_injection": "instruction_injection", "self_harm": None}
+# Internal pattern ids → taxonomy subcategory ids. The taxonomy has no self-harm subcategory under
+# direct_harm; "violence and threats" is the closest (violence against a person, here oneself) and the
+# rows carry a `self_directed` tag so they can be told apart.
+_SUBCATEGORY_MAP = {"delimiter_injection": "instruction_injection", "self_harm": "violence_threats"}
 NEAR_DUP_THRESHOLD = 0.5
 # When a (category, harm) pool runs out of prompts that are distinct at 0.5, the builder pads prompts
 # more and then accepts closer neighbours, step by step; every pair accepted that way is counted.
@@ -136,7 +138,9 @@ class Generator:
         if gp.category == "benign":
             sub = None
         tags = list(gp.tags)
-        if gp.subcategory and gp.subcategory != sub and gp.subcategory not in ("self_harm",):
+        if gp.subcategory == "self_harm":
+            tags.append("self_directed")
+        elif gp.subcategory and gp.subcategory != sub:
             tags.append(f"pattern:{gp.subcategory}")
         return PreferencePair(
             prompt=[dict(m) for m in gp.messages],

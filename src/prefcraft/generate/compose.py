@@ -49,6 +49,8 @@ class Composer:
         sc = gp.scenario
         vp = self._c(f"refuse.{sc.id}", sc.refuse, slots)
         frame = self.p.choice("frame.boundary", self.r["boundary_frames"])
+        if "help" in frame.split("{vp}")[0]:
+            vp = re.sub(r"^help (you )?", "", vp)  # "helping you help identify" → "helping you identify"
         return render(frame, {"vp": vp})
 
     def _alternative(self, gp: GenPrompt, slots: dict[str, str], extra: list[str] | None = None) -> str:
@@ -95,7 +97,8 @@ class Composer:
             spec = self.injections[gp.kind]
             lead = self.p.choice(f"iack.{gp.kind}", spec["ack"])
             if spec.get("boundary_extra"):
-                boundary = _join([boundary, self.p.choice(f"ibx.{gp.kind}", spec["boundary_extra"])])
+                extra = self.p.choice(f"ibx.{gp.kind}", spec["boundary_extra"])
+                boundary = boundary.rstrip(".") + ", " + extra + "."
         elif gp.category == "gradual_escalation" and self.rng.random() < 0.5:
             # thank them for the earlier, fine requests, then acknowledge the situation
             ack = ack + " " + self.p.choice("eack", self.r["escalation_acks"])

@@ -162,7 +162,12 @@ class PromptEngine:
         )
 
     def injection(self, harm: str, kind: str | None = None) -> GenPrompt:
-        kind = kind or self.picker.choice("injection", list(INJECTIONS))
+        if kind is None:
+            # even over the taxonomy's four kinds; fake-markup (delimiter) injection is a form of
+            # instruction injection and takes 40 % of those
+            kind = self.picker.choice("injection", [k for k in INJECTIONS if k != "delimiter_injection"])
+            if kind == "instruction_injection" and self.rng.random() < 0.4:
+                kind = "delimiter_injection"
         sc = self._scenario(harm)
         text, level, pattern, slots = self._request(sc, "blatant" if self.rng.random() < 0.5 else None)
         voice = pick_voice(self.rng)
