@@ -126,3 +126,41 @@ def test_export_of_an_unknown_store_and_a_bad_file(tmp_path):
     bad.write_text("not sqlite at all " * 100)
     r = runner.invoke(app, ["review", "stats", str(bad)])
     assert r.exit_code == 2 and "not a review store" in r.stderr
+
+
+def test_serve_runs_a_real_server_that_wants_its_token(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from .conftest import free_port
+
+    db = str(tmp_path / "r.db")
+    assert runner.invoke(app, ["review", "import", str(SAMPLE), db]).exit_code == 0
+    port = free_port()
+    token = "tok-" + "x" * 20
+    env = {**os.environ, "PREFCRAFT_REVIEW_TOKEN": token}
+    proc = subprocess.Popen([sys.executable, "-m", "prefcraft", "review", "serve", db, "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                r = httpx.get(url + "/whoami", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+        assert r.status_code == 401 and "needs its token" in r.text
+        r = httpx.get(url + "/whoami", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200 and "Who is reviewing?" in r.text
+        assert r.headers["content-security-policy"].startswith("default-src 'none'")
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert f"reviewing {db} at http://127.0.0.1:{port}/?token={token}" in " ".join(err.split())
