@@ -223,3 +223,30 @@ def test_min_reviews_and_agreement_page(store_path, min_reviews):
     assert "2 pair(s) decided by two or more reviewers" in html
     assert "50.0 %" in html  # percent agreement over the two pairs
     assert "ana &amp; bo" in html
+
+
+def test_findings_are_listed_and_shown_on_the_side_they_concern(store_path):
+    from prefcraft.model import PreferencePair
+
+    store = ReviewStore(store_path)
+    store.start_job("job-f", {}, 1)
+    pid = store.add_proposal(
+        PreferencePair.from_strings("Track my ex", "Sure, here is how.", "I can't help with that."),
+        job_id="job-f", key="slot-0", provenance={"backend": "scripted", "model": "demo"},
+        findings=[{"check": "chosen_complies", "severity": "error", "message": "chosen complies with a harmful ask"},
+                  {"check": "length", "severity": "warning", "message": "rejected is very short", "field": "rejected"},
+                  {"check": "balance", "severity": "info", "message": "few pairs in this category"}],
+        judgment=None)
+    c = _client(store_path)
+    _login(c)
+    html = c.get(f"/pair/{pid}").text
+    findings = html.split('id="findings"')[1].split("</section>")[0]
+    assert findings.count('<li class="finding') == 3
+    chosen = html.split('id="chosen"')[1].split("</article>")[0]
+    rejected = html.split('id="rejected"')[1].split("</article>")[0]
+    assert "chosen_complies" in chosen and "length" not in chosen and "balance" not in chosen
+    assert "length" in rejected and "chosen_complies" not in rejected
+    assert "not judged" in chosen
+    queue = c.get("/?status=all&finding=chosen_complies").text
+    assert re.findall(r'<td><a href="/pair/(\d+)\?', queue) == [str(pid)]
+    assert '<option value="chosen_complies">' in queue or 'value="chosen_complies" selected' in queue

@@ -71,6 +71,19 @@ def _side(judgment: dict[str, Any] | None, prompt: str, response: str) -> dict[s
     return j
 
 
+def _findings_for(findings: list[dict[str, Any]], side: str) -> list[dict[str, Any]]:
+    """Findings about one side: an explicit ``field`` (or ``fields``), else the side named in the message."""
+    out = []
+    for f in findings or []:
+        fields = f.get("fields") or ([f["field"]] if f.get("field") else None)
+        if fields is not None:
+            if side in fields:
+                out.append(f)
+        elif re.search(rf"\b{side}\b", str(f.get("message", "")), re.I):
+            out.append(f)
+    return out
+
+
 class _Filters(dict):
     KEYS = ("status", "category", "harm", "finding", "job")
 
@@ -118,7 +131,7 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
     env = Environment(loader=PackageLoader("prefcraft.review", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
                       lstrip_blocks=True)
-    env.globals.update(segments=_segments, reasons=REJECT_REASONS, min_reviews=min_reviews,
+    env.globals.update(segments=_segments, findings_for=_findings_for, reasons=REJECT_REASONS, min_reviews=min_reviews,
                        validator_installed=validator() is not None)
     if backend is not None:
         regen = {"enabled": True, "why": f"Ask {backend.name} ({backend.model or 'default model'}) for a new reply"}

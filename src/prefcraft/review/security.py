@@ -7,7 +7,8 @@
   sends it) must be ``same-origin``/``none``, ``Origin`` (when sent) must be this server, and the form field
   ``csrf`` (or header ``X-CSRF-Token``) must equal HMAC(server secret, session cookie).
 * Every response carries a strict Content-Security-Policy (scripts only from our static file, no inline
-  script or style), ``nosniff``, ``frame-ancestors 'none'`` and ``Referrer-Policy: same-origin`` (``no-referrer`` would make browsers send ``Origin: null`` on our own form posts).
+  script or style), ``nosniff``, ``frame-ancestors 'none'`` and ``Referrer-Policy: same-origin``
+  (``no-referrer`` would make browsers send ``Origin: null`` on our own form posts).
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ class Guard:
         origin = headers.get("origin")
         if origin is not None:
             host = headers.get("host", "")
-            if origin == "null" or origin.rstrip("/") != f"{scheme}://{host}":
+            # Compare host:port only, so a TLS-terminating proxy (https outside, http here) still works.
+            if origin == "null" or urlsplit(origin).netloc.lower() != host.lower():
                 return "cross-origin request refused (Origin does not match this server)"
         return None
 
