@@ -62,7 +62,9 @@ class Composer:
             second = self._c(f"alt.{sc.id}", sc.alt, slots)
             if second != vp:
                 frame = self.p.choice("frame.alt2", self.r["alt_two_frames"])
+                self._two_alts = True
                 return render(frame, {"vp": vp, "vp2": second})
+        self._two_alts = False
         frame = self.p.choice("frame.alt", self.r["alt_frames"])
         return render(frame, {"vp": vp})
 
@@ -72,6 +74,8 @@ class Composer:
             return self.p.choice("ask.selfharm", self.r["self_harm_checkins"])
         if sc.ask and self.rng.random() < 0.75:
             return self._c(f"ask.{sc.id}", sc.ask, slots)
+        if getattr(self, "_two_alts", False):
+            return self.p.choice("ask.plural", self.r["generic_asks_plural"])
         return self.p.choice("ask.generic", self.r["generic_asks"])
 
     def _crisis(self) -> str:
