@@ -250,3 +250,19 @@ def test_findings_are_listed_and_shown_on_the_side_they_concern(store_path):
     queue = c.get("/?status=all&finding=chosen_complies").text
     assert re.findall(r'<td><a href="/pair/(\d+)\?', queue) == [str(pid)]
     assert '<option value="chosen_complies">' in queue or 'value="chosen_complies" selected' in queue
+
+
+def test_regenerate_reports_an_unusable_reply_or_a_backend_failure_and_saves_nothing(store_path):
+    from prefcraft.backends import registry
+    from prefcraft.backends.base import BackendError
+
+    backend = registry.create("scripted")
+    c = _client(store_path, backend=backend)
+    t = _login(c)
+    backend.enqueue('{"not": "a reply"}')
+    r = c.post("/pair/3/regenerate", data={"csrf": t, "version": "1", "side": "chosen"})
+    assert r.status_code == 502 and "expected a plain assistant message, got JSON" in r.text
+    backend.enqueue(BackendError("openai at http://127.0.0.1:9/v1 answered 503 after 4 attempts", status=503))
+    r = c.post("/pair/3/regenerate", data={"csrf": t, "version": "1", "side": "chosen"})
+    assert r.status_code == 502 and "answered 503 after 4 attempts" in r.text
+    assert ReviewStore(store_path).get(3).version == 1
