@@ -156,3 +156,18 @@ def test_typos_fail_clearly(text, needles):
 def test_missing_file():
     with pytest.raises(InputError, match="taxonomy file not found"):
         load_taxonomy("/nonexistent/tax.yaml")
+
+
+def test_top_level_subcategories_attach_to_their_category():
+    tax = parse_taxonomy(BASE + "subcategories:\n  - {id: s1, category: a, aliases: [first]}\n"
+                                "  - {id: s2, category: b}\n", source="my.yaml")
+    assert [s.id for s in tax.category("a").subcategories] == ["s1"]
+    assert tax.parent_of("s2") == "b" and tax.resolve_subcategory("First") == "s1"
+    assert tax.edge_case_category is None and tax.benign_category is None  # none defined
+
+
+def test_subcategory_pointing_nowhere():
+    with pytest.raises(InputError) as err:
+        parse_taxonomy(BASE + "subcategories:\n  - {id: s1, category: aa}\n", source="my.yaml")
+    msg = str(err.value)
+    assert "subcategories[0](s1).category: category 'aa' does not exist — did you mean 'a'?" in msg

@@ -211,6 +211,10 @@ def parse_taxonomy(text: str, source: str = "<string>") -> Taxonomy:
     if not isinstance(raw, dict):
         raise InputError(f"{source}: expected a YAML mapping with 'categories' and 'harms' at the "
                          f"top level, found {type(raw).__name__}", path=source)
+    ids = {c.get("id") for c in raw.get("categories") or [] if isinstance(c, dict)}
+    for key, default in (("edge_case_category", "edge_cases"), ("benign_category", "benign")):
+        if key not in raw and default in ids:
+            raw[key] = default
     try:
         spec = TaxonomyFile.model_validate(raw)
     except ValidationError as exc:
@@ -218,7 +222,19 @@ def parse_taxonomy(text: str, source: str = "<string>") -> Taxonomy:
     problems = validate_references(spec, raw)
     if problems:
         raise InputError(_join(source, problems), path=source)
-    return Taxonomy(spec, source=source)
+    return Taxonomy(_attach_subcategories(spec), source=source)
+
+
+def _attach_subcategories(spec: TaxonomyFile) -> TaxonomyFile:
+    """Move top-level ``subcategories:`` (each naming its ``category``) under their category."""
+    if not spec.subcategories:
+        return spec
+    cats = []
+    for c in spec.categories:
+        extra = [Subcategory(**s.model_dump(exclude={"category"})) for s in spec.subcategories
+                 if s.category == c.id]
+        cats.append(c.model_copy(update={"subcategories": [*c.subcategories, *extra]}) if extra else c)
+    return spec.model_copy(update={"categories": cats, "subcategories": []})
 
 
 def _key_path(loc: tuple, raw: Any) -> str:
@@ -313,7 +329,8 @@ def validate_references(spec: TaxonomyFile, raw: Any = None) -> list[str]:
     dupes("harm", [(f"harms[{i}]({h.id})", h.id, h.aliases) for i, h in enumerate(spec.harms)])
     dupes("subcategory", [(f"categories[{i}]({c.id}).subcategories[{j}]({s.id})", s.id, s.aliases)
                           for i, c in enumerate(spec.categories)
-                          for j, s in enumerate(c.subcategories)])
+                          for j, s in enumerate(c.subcategories)]
+          + [(f"subcategories[{j}]({s.id})", s.id, s.aliases) for j, s in enumerate(spec.subcategories)])
 
     def harm_ref(where: str, hid: str | None) -> None:
         if hid is not None and hid not in harm_ids:
@@ -336,6 +353,15 @@ def validate_references(spec: TaxonomyFile, raw: Any = None) -> list[str]:
                 harm_ref(f"{sbase}.harms[{k}]", h)
             for k, e in enumerate(s.examples):
                 harm_ref(f"{sbase}.examples[{k}].harm", e.harm)
+    for j, s in enumerate(spec.subcategories):
+        sbase = f"subcategories[{j}]({s.id})"
+        if s.category not in cat_ids:
+            problems.append(f"{sbase}.category: category {s.category!r} does not exist"
+                            f"{_did_you_mean(s.category, cat_ids)}; use one of: {', '.join(cat_ids)}")
+        for k, h in enumerate(s.harms):
+            harm_ref(f"{sbase}.harms[{k}]", h)
+        for k, e in enumerate(s.examples):
+            harm_ref(f"{sbase}.examples[{k}].harm", e.harm)
     for key in ("edge_case_category", "benign_category"):
         val = getattr(spec, key)
         if val is not None and val not in cat_ids:

@@ -20,6 +20,7 @@ __all__ = [
     "Harm",
     "Hazards",
     "Subcategory",
+    "SubcategoryRef",
     "TaxonomyFile",
     "UseCase",
     "normalise_name",
@@ -108,6 +109,12 @@ class Subcategory(_Strict):
         return self.name or self.id.replace("_", " ").capitalize()
 
 
+class SubcategoryRef(Subcategory):
+    """A subcategory declared at the top level (``subcategories:``) and attached to ``category``."""
+
+    category: str
+
+
 class Category(_Strict):
     id: str
     name: str | None = None
@@ -190,9 +197,10 @@ class TaxonomyFile(_Strict):
     version: int = 1
     name: str = "custom"
     description: str = ""
-    edge_case_category: str | None = "edge_cases"
-    benign_category: str | None = "benign"
+    edge_case_category: str | None = None  # default: "edge_cases" when such a category exists
+    benign_category: str | None = None  # default: "benign" when such a category exists
     categories: list[Category] = Field(min_length=1)
+    subcategories: list[SubcategoryRef] = Field(default_factory=list)
     harms: list[Harm] = Field(default_factory=list)
     gaps: GapSettings = Field(default_factory=GapSettings)
     use_cases: dict[str, UseCase] = Field(default_factory=dict)
