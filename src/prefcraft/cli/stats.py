@@ -192,6 +192,8 @@ def render_stats(d: dict[str, Any], tax: Any) -> None:
             f"{dv['distinct_1']:.2f}, distinct-2 {dv['distinct_2']:.2f}, distinct-3 {dv['distinct_3']:.2f}")
     if dv.get("embedding_spread"):
         line += f"; embedding spread {dv['embedding_spread']['mean_distance_to_centroid']:.3f}"
+    else:
+        line += " [dim](--embed adds embedding spread)[/]"
     console.print(line)
     if dv["top_openings"]:
         console.print("most repeated openings: " + "; ".join(
