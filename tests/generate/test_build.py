@@ -140,3 +140,26 @@ def test_stats_reports_no_gaps_for_the_default_build(default_build):
     doc = gaps_only(ds)
     assert doc["gaps"] == [], doc["gaps"]
     assert all(c["status"] == "within" for c in doc["categories"].values())
+
+
+@pytest.mark.parametrize("size", [60, 97, 100, 150, 300, 301, 1000, 10_000])
+def test_plan_counts_inside_bands(size):
+    plan = plan_counts(size)
+    seed = sum(v for k, v in plan.items() if k != "benign")
+    for cat, (lo, hi) in DEFAULT_BANDS.items():
+        assert lo <= plan[cat] / seed <= hi, (size, cat, plan)
+
+
+def test_custom_taxonomy_bands_are_met(tmp_path):
+    from pathlib import Path
+
+    import prefcraft.taxonomy as taxonomy_pkg
+
+    text = (Path(taxonomy_pkg.__file__).parent / "taxonomy.yaml").read_text()
+    assert "target: [0.25, 0.35]" in text
+    custom = tmp_path / "tax.yaml"
+    custom.write_text(text.replace("target: [0.25, 0.35]", "target: [0.32, 0.35]", 1))
+    ds = build_dataset(size=100, seed=2, taxonomy=str(custom))
+    counts = Counter(p.category for p in ds)
+    seed_total = sum(v for k, v in counts.items() if k != "benign")
+    assert 0.32 <= counts["direct_harm"] / seed_total <= 0.35

@@ -67,10 +67,40 @@ def plan_counts(size: int, benign_share: float = DEFAULT_BENIGN_SHARE,
         raise UsageError(f"--benign-share must be in [0, 1) (got {benign_share}); e.g. 0.15 for 15 %.")
     bands = bands or DEFAULT_BANDS
     n_benign = round(size * benign_share)
-    centres = {c: (bands[c][0] + bands[c][1]) / 2 for c in SEED_CATEGORIES if c in bands}
-    plan = _largest_remainder(size - n_benign, centres)
+    shares = fit_shares({c: bands[c] for c in SEED_CATEGORIES if c in bands})
+    n_seed = size - n_benign
+    plan = _largest_remainder(n_seed, shares)
+    # integer rounding can push a small category just outside its band: move single rows
+    for _ in range(len(plan) * 2):
+        out = [c for c in plan if n_seed and not bands[c][0] <= plan[c] / n_seed <= bands[c][1]]
+        if not out:
+            break
+        c = out[0]
+        step = 1 if plan[c] / n_seed < bands[c][0] else -1
+        donors = sorted((d for d in plan if d != c), key=lambda d: (plan[d] / n_seed - shares[d]) * step,
+                        reverse=True)
+        plan[c] += step
+        plan[donors[0]] -= step
     plan["benign"] = n_benign
     return plan
+
+
+def fit_shares(bands: dict[str, tuple[float, float]]) -> dict[str, float]:
+    """Shares that sum to 1, each inside its band, as close as possible to the band centres: scale
+    the centres, clamp whatever leaves its band, share the rest among the others, repeat."""
+    centres = {c: (lo + hi) / 2 for c, (lo, hi) in bands.items()}
+    fixed: dict[str, float] = {}
+    for _ in range(len(bands) + 1):
+        free = {c: v for c, v in centres.items() if c not in fixed}
+        room = 1.0 - sum(fixed.values())
+        total = sum(free.values()) or 1.0
+        scaled = {c: v * room / total for c, v in free.items()}
+        clamped = {c: min(max(v, bands[c][0]), bands[c][1]) for c, v in scaled.items()}
+        moved = {c: v for c, v in clamped.items() if v != scaled[c]}
+        if not moved:
+            return {**fixed, **scaled}
+        fixed.update(moved)
+    return {**fixed, **{c: v for c, v in clamped.items() if c not in fixed}}
 
 
 def _harm_cycle(n: int, offset: int, harms: tuple[str, ...]) -> list[str]:
