@@ -17,7 +17,7 @@ def page_for(browser, live_server):
         ctx = browser.new_context(viewport={"width": 1300, "height": 900})
         contexts.append(ctx)
         page = ctx.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(20_000)
         page.goto(live_server.url + "/")
         assert "/whoami" in page.url  # first visit asks for a name
         page.fill("#name", name)
