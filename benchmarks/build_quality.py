@@ -92,15 +92,16 @@ def measure(ds) -> dict:
     out["chars_chosen"] = statistics.fmean(len(t) for t in chosen)
     out["chars_rejected"] = statistics.fmean(len(t) for t in rejected)
     out["chosen_longer_share"] = sum(len(c) > len(r) for c, r in zip(chosen, rejected)) / len(pairs)
-    try:
-        from prefcraft import validate  # type: ignore[attr-defined]
+    from prefcraft.generate.gate import find_validator
 
+    validate = find_validator()
+    if validate is None:
+        out["validator_errors"] = None
+    else:
         findings = list(getattr(validate(ds), "findings", []))
         out["validator_errors"] = sum(f.severity == "error" for f in findings)
         out["validator_warnings"] = sum(f.severity == "warning" for f in findings)
-        out["validator_by_check"] = dict(Counter(f.check for f in findings))
-    except ImportError:
-        out["validator_errors"] = None
+        out["validator_by_check"] = dict(Counter(f"{f.check}:{f.severity}" for f in findings))
     return out
 
 

@@ -134,3 +134,11 @@ def test_quality_gate_benign_semantics():
     kept, dropped = quality_gate([ok, flipped])
     assert kept == [ok]
     assert dropped[0][0] is flipped
+
+
+def test_generate_public_names_pinned():
+    import prefcraft.generate as g
+
+    assert set(g.__all__) >= {"build_dataset", "generate_prompts", "fill_gaps", "quality_gate", "plan_counts"}
+    for name in g.__all__:
+        assert hasattr(g, name)

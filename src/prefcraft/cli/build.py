@@ -95,9 +95,10 @@ def _with_format(pair: Any, fmt: str) -> Any:
 
 
 def _validate(ds: Any) -> dict[str, Any]:
-    try:
-        from prefcraft import validate  # type: ignore[attr-defined]
-    except ImportError:
+    from prefcraft.generate.gate import find_validator
+
+    validate = find_validator()
+    if validate is None:
         return {"available": False, "reason": "prefcraft.validate is not installed in this build yet"}
     result = validate(ds)
     findings = list(getattr(result, "findings", []))
