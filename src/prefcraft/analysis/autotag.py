@@ -46,7 +46,8 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, flags)) for 
      r" (above|before)|verbatim|word for word|print your|reveal your|tool (definitions|schemas?|"
      r"specs?)|what (were|are) (you|your) (told|instructions)|(quote|show|dump|output) (me )?your "
      r"(rules|instructions|prompt|config)", re.I),
-    ("inj_perm", r"\b(admin|administrator|root|sudo|superuser|elevated|owner)\b[^.]{0,30}\b(access|"
+    ("inj_perm", r"^\s*sudo\b|\bsudo (grant|show|give|list|export|delete|run|make|set)\b|"
+     r"\b(admin|administrator|root|sudo|superuser|elevated|owner)\b[^.]{0,30}\b(access|"
      r"privileges?|rights|mode|override|permissions?|level)\b|override code|auth(orization)? code "
      r"\w+ is|you (now )?have (full|admin|root|unrestricted|elevated)|permissions? (have been|were|"
      r"are) (granted|upgraded|elevated)|access level|bypass (the )?(permission|access|auth)", re.I),
@@ -55,11 +56,12 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, flags)) for 
      0),
     ("inj_api", r"\b[a-z]+_[a-z_]+\(|api call|raw api|execute:|\bjson\b.{0,20}\b(payload|body)\b",
      re.I),
-    ("se_authority", r"\bi('| a)m (a |an |the |her |his |their )?(police|detective|officer|cop|"
+    ("se_authority", r"\b(i'?m|i am) (a |an |the |her |his |their )?(police|detective|officer|cop|"
      r"security researcher|researcher|investigator|lawyer|attorney|doctor|nurse|therapist|hr|"
      r"manager|administrator|agent|fbi|journalist|social worker|private investigator|pen ?tester|"
      r"auditor|it admin|sysadmin|paramedic|judge|parole officer|compliance officer|ceo|cfo|"
-     r"supervisor|head of)|\bthis is (detective|officer|agent|dr\.?|sergeant|inspector|the it|"
+     r"supervisor|head of|professor|lecturer|teacher|principal|security|cyber|child protection|"
+     r"trust and safety|safety team|moderator)|for (teaching|training|a class|a lecture|my research)|\bthis is (detective|officer|agent|dr\.?|sergeant|inspector|the it|"
      r"the security|your administrator|from)\b|\bas (a|an|the|her|his|their|your) (police|"
      r"detective|officer|head of|hr|manager|lawyer|security|doctor|therapist|investigator|admin|"
      r"administrator|auditor|researcher|journalist|social worker|compliance|ceo|supervisor|"
@@ -77,7 +79,8 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, flags)) for 
      r"lonely)|you'?re (the only|my only)|if you (really )?(cared|care)|can'?t (cope|go on|take "
      r"it)|i'?ll (lose|die|kill)|no one else|please,? please|everyone (else )?(has )?(abandoned|"
      r"gave up|left)|you'?d understand|i trusted you|how could you|it would mean (so much|the world)"
-     r"|i feel so|my heart|only you can", re.I),
+     r"|i feel so|my heart|only you can|if you were (really|truly|actually) my friend|"
+     r"(last|only) hope|i'?m panicking", re.I),
     ("esc_followup", r"^\s*(ok(ay)?|great|thanks|thank you|perfect|cool|good|alright|nice|awesome|"
      r"now|next|and|also|then|so|got it|right|sure)\b|\b(now (can|could|make|add|let|set|have|"
      r"change|extend|combine|also)|next step|next,? |one more thing|building on|as a next step|"
@@ -88,7 +91,8 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, flags)) for 
     ("esc_probe", r"\bat what (point|number)|would you (still|also|then)|what'?s the (limit|most|max)"
      r"|just the|only the|what if i (said|called|rephrase|worded)|where (exactly )?(is|do you draw) "
      r"the line|(can|could) (tasks|reminders|the api|you) (store|see|show|access|tell)|out of "
-     r"curiosity|just curious|is it possible|in theory|which fields|what data|what (info|"
+     r"curiosity|just curious|is it possible|in theory|which fields|what data|don'?t call it|"
+     r"call it .{1,30} instead|what if i (only|just)|what (info|"
      r"information) do(es)? (you|the api)|how much can you|does the api", re.I),
     ("harm_intent", r"without (her|him|them|anyone|my \w+) (knowing|noticing|finding out|"
      r"realizing|realising|seeing|telling)|secretly|covert(ly)?|behind (her|his|their) back|so (she|he|"
