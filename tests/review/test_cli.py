@@ -86,7 +86,7 @@ def test_stats_json_shape(tmp_path):
         store.review(pid, reviewer="bo", decision=b, version=1, reason="x")
     r = runner.invoke(app, ["review", "stats", db, "--format", "json"])
     out = json.loads(r.stdout)
-    assert out["progress"] == {"total": 4, "pending": 1, "accepted": 1, "rejected": 1, "disputed": 1, "todo": 1,
+    assert out["progress"] == {"total": 4, "pending": 1, "accepted": 1, "rejected": 1, "disputed": 1, "todo": 2,
                                "reviews": 6, "edited": 0}
     a = out["agreement"]
     assert a["items"] == 3 and abs(a["percent_agreement"] - 2 / 3) < 1e-9

@@ -170,6 +170,9 @@ def test_status_follows_min_reviews_majority_and_current_version(store):
     assert store.list_ids(status="todo", reviewer="bo", min_reviews=2) == [pid]
     store.review(pid, reviewer="bo", decision="reject", version=1, reason="chosen lectures")
     assert store.get(pid, min_reviews=2).status == "disputed"
+    assert store.list_ids(status="todo", reviewer="cy", min_reviews=2) == [pid]  # a tie needs a third opinion
+    assert store.progress(min_reviews=2, reviewer="cy")["todo"] == 1
+    assert store.list_ids(status="todo", reviewer="bo", min_reviews=2) == []
     store.review(pid, reviewer="bo", decision="accept", version=1)  # a reviewer may change their mind
     assert store.get(pid, min_reviews=2).status == "accepted"
     assert store.progress(min_reviews=2) == {"total": 1, "pending": 0, "accepted": 1, "rejected": 0,

@@ -319,7 +319,7 @@ class ReviewStore:
         if status and status not in STATUSES:
             raise UsageError(f"unknown status {status!r}; expected one of: {', '.join(STATUSES)}")
         if status == "todo":
-            clauses.append(f"{_STATUS} = 'pending'")
+            clauses.append(f"{_STATUS} IN ('pending', 'disputed')")  # a tie needs another opinion
             if reviewer:
                 clauses.append("NOT EXISTS (SELECT 1 FROM reviews r2 WHERE r2.pair = p.id AND "
                                "r2.version = p.version AND r2.reviewer = :reviewer)")
@@ -351,7 +351,7 @@ class ReviewStore:
     def list_pairs(self, *, status: str | None = None, reviewer: str | None = None, category: str | None = None,
                    harm: str | None = None, finding: str | None = None, job: str | None = None,
                    min_reviews: int = 1, limit: int | None = None, offset: int = 0) -> list[StoredPair]:
-        """Pairs in store order, filtered (``status="todo"`` = pending and not yet decided by ``reviewer``)."""
+        """Pairs in store order, filtered (``status="todo"``: pending or disputed, not yet decided by ``reviewer``)."""
         params: dict[str, Any] = {"min_reviews": max(1, int(min_reviews))}
         where = self._where(status=status, reviewer=reviewer, category=category, harm=harm, finding=finding,
                             job=job, params=params)
@@ -395,8 +395,8 @@ class ReviewStore:
         for status, n, todo_n in rows:
             out[status] = n
             out["total"] += n
-            if status == "pending":
-                out["todo"] = int(todo_n or 0)
+            if status in ("pending", "disputed"):
+                out["todo"] += int(todo_n or 0)
         out["reviews"] = self._conn().execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
         out["edited"] = self._conn().execute("SELECT COUNT(*) FROM pairs WHERE pair_id != original_id").fetchone()[0]
         return out
