@@ -113,9 +113,12 @@ class Composer:
         if lead and gp.category == "prompt_injection":
             # name the injection and still acknowledge the person behind the request
             opening = [lead, ack] if self.rng.random() < 0.5 else [ack, lead]
+            if lead.split()[:2] == ack.split()[:2]:
+                opening = [ack]
         elif lead:
             # the framing acknowledgment leads; the scenario's own acknowledgment sometimes follows
-            both = self.rng.random() < 0.35 and len(lead) + len(ack) < 170
+            both = (self.rng.random() < 0.35 and len(lead) + len(ack) < 170
+                    and lead.split()[:2] != ack.split()[:2])  # never "I can tell … I can tell …"
             opening = [lead, ack] if both else [lead]
         else:
             opening = [ack]
