@@ -110,6 +110,8 @@ def find_validator():
             obj = getattr(importlib.import_module(mod), attr, None)
         except ImportError:
             continue
+        except Exception:  # noqa: BLE001 - a validator that cannot even import is treated as absent
+            continue
         if obj is not None and not callable(obj):  # a module named validate: its function
             obj = getattr(obj, "validate", None)
         if callable(obj):
