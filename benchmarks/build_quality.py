@@ -98,7 +98,14 @@ def measure(ds) -> dict:
     if validate is None:
         out["validator_errors"] = None
     else:
-        findings = list(getattr(validate(ds), "findings", []))
+        try:
+            findings = list(getattr(validate(ds), "findings", []))
+        except Exception as exc:  # noqa: BLE001 - printed
+            print(f"validator failed: {type(exc).__name__}: {exc}")
+            findings = None
+    if validate is not None and findings is None:
+        out["validator_errors"] = None
+    elif validate is not None:
         out["validator_errors"] = sum(f.severity == "error" for f in findings)
         out["validator_warnings"] = sum(f.severity == "warning" for f in findings)
         out["validator_by_check"] = dict(Counter(f"{f.check}:{f.severity}" for f in findings))

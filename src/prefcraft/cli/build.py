@@ -100,11 +100,18 @@ def _validate(ds: Any) -> dict[str, Any]:
     validate = find_validator()
     if validate is None:
         return {"available": False, "reason": "prefcraft.validate is not installed in this build yet"}
-    result = validate(ds)
+    try:
+        result = validate(ds)
+    except Exception as exc:  # noqa: BLE001 - reported, never hidden: the build itself is still written
+        return {"available": False, "reason": f"validator failed: {type(exc).__name__}: {exc}"}
     findings = list(getattr(result, "findings", []))
     sev = lambda f: f.severity if hasattr(f, "severity") else f.get("severity")  # noqa: E731
+    by_check: dict[str, int] = {}
+    for f in findings:
+        key = f"{getattr(f, 'check', '?')}:{sev(f)}"
+        by_check[key] = by_check.get(key, 0) + 1
     return {"available": True, "errors": sum(sev(f) == "error" for f in findings),
-            "warnings": sum(sev(f) == "warning" for f in findings)}
+            "warnings": sum(sev(f) == "warning" for f in findings), "by_check": by_check}
 
 
 def _stats(ds: Any, tax: Any) -> dict[str, Any] | None:
