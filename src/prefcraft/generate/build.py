@@ -152,12 +152,16 @@ class Generator:
                         gp.tags.append(f"dedup:{RELAX_STEPS[level]}")
                     return gp
                 self.skipped_dups += 1
-            if not relax or level + 1 >= len(RELAX_STEPS):
+            if not relax:
+                return None
+            e = self.engine
+            if e.pad_background < 0.75:
+                # more padding first, at the same threshold: new distinct prompts from the same patterns
+                e.pad_background, e.pad_opener, e.pad_closer = 0.75, 0.5, 0.5
+                continue
+            if level + 1 >= len(RELAX_STEPS):
                 return None
             self.level[key] = level + 1
-            # more padding first: it makes new distinct prompts out of the same patterns
-            e = self.engine
-            e.pad_background, e.pad_opener, e.pad_closer = 0.75, 0.5, 0.5
 
     def pair(self, gp: GenPrompt) -> PreferencePair:
         chosen = self.composer.chosen(gp)
