@@ -7,6 +7,7 @@ __version__ = "0.1.0"
 from prefcraft.errors import InputError, MissingExtraError, PrefcraftError, UsageError
 from prefcraft.io import load, read
 from prefcraft.model import Dataset, Finding, PreferencePair, content_hash
+from prefcraft.checks import ValidationReport, validate
 
 __all__ = [
     "__version__",
@@ -17,7 +18,9 @@ __all__ = [
     "PreferencePair",
     "PrefcraftError",
     "UsageError",
+    "ValidationReport",
     "content_hash",
     "load",
     "read",
+    "validate",
 ]

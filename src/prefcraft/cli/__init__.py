@@ -23,6 +23,8 @@ COMMAND_MODULES = [
     "backends",
     "propose",
     "review",
+    "validate",
+    "checks",
 ]
 
 app = typer.Typer(

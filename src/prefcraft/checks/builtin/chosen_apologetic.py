@@ -1,0 +1,24 @@
+"""``chosen-apologetic``: the rubric's ``apologetic`` anti-pattern in a refusing or clarifying chosen.
+
+Judged by :func:`prefcraft.checks.judging.judge_responses`; helpful (complying) answers are not graded
+against refusal anti-patterns, so advice such as "you should be able to see it in your dashboard" in a
+benign answer is not lecturing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from prefcraft.checks.registry import Check, register
+
+ID = "chosen-apologetic"
+
+
+def run(ctx):
+    c = ctx.judged("chosen")
+    mask = c.anti["apologetic"] & np.isin(c.kind, ("refusal", "partial_refusal", "clarification"))
+    for i in ctx.positions(mask):
+        yield ctx.finding(i, ID, "warning", "chosen over-apologises — one plain \"sorry, but\" at most; spend the words on the alternative")
+
+
+register(Check(ID, "chosen over-apologises (stacked or intensified apologies)", "warning", ("prompt", "chosen"), run, group="refusal"))

@@ -1,0 +1,24 @@
+"""``chosen-vague``: the rubric's ``vague`` anti-pattern in a refusing or clarifying chosen.
+
+Judged by :func:`prefcraft.checks.judging.judge_responses`; helpful (complying) answers are not graded
+against refusal anti-patterns, so advice such as "you should be able to see it in your dashboard" in a
+benign answer is not lecturing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from prefcraft.checks.registry import Check, register
+
+ID = "chosen-vague"
+
+
+def run(ctx):
+    c = ctx.judged("chosen")
+    mask = c.anti["vague"] & np.isin(c.kind, ("refusal", "partial_refusal", "clarification"))
+    for i in ctx.positions(mask):
+        yield ctx.finding(i, ID, "warning", "chosen is vague about what it won't do — name the act and why (\"I won't track her location without her consent\")")
+
+
+register(Check(ID, "chosen's boundary is vague (\"that kind of thing\") or names neither the act nor a reason", "warning", ("prompt", "chosen"), run, group="refusal"))

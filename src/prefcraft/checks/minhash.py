@@ -1,0 +1,155 @@
+"""Near-duplicate prompts at scale: numpy MinHash over hashed content words, with LSH banding.
+
+Tokens are the normalised prompt's words minus a short stop-word list, lightly stemmed (``-ing``,
+``-ed``, ``-s``), as a set. Signatures use ``NUM_PERM`` universal hashes ``(a*h + b) mod 2**32`` applied
+to 32-bit token hashes, reduced per row with ``np.minimum.reduceat``; ``BANDS`` bands of ``ROWS``
+values each select candidate pairs, and every candidate is verified with the exact Jaccard similarity
+of the two token sets (so precision is exact; recall is the banding's, see docs/validate.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+__all__ = ["NUM_PERM", "BANDS", "ROWS", "STOPWORDS", "token_lists", "signatures", "candidate_pairs",
+           "near_duplicates", "cross_near_duplicates"]
+
+NUM_PERM = 30
+BANDS = 10
+ROWS = 3
+STOPWORDS = (
+    "a an the to of and or for in on at by with from as is are was were be been it its this that these those "
+    "i me my we our you your he him his she her they them their can could would will should do does did "
+    "please just so if then than but about into up out any some all what how when where which who"
+).split()
+_MAX_BUCKET_PAIRS = 64  # members of one bucket compared with the first and with their predecessor only
+
+
+def token_lists(norm: pl.Series) -> pl.Series:
+    """Per row: the unique 32-bit hashes of its content words (a list column)."""
+    df = pl.DataFrame({"t": norm}).with_row_index("i")
+    words = (df.select(pl.col("i"), pl.col("t").str.split(" ").alias("w")).explode("w")
+             .filter((pl.col("w").str.len_bytes() > 0) & ~pl.col("w").is_in(STOPWORDS))
+             .with_columns(pl.col("w").str.replace(r"(?:ing|ed|es|s)$", "")))
+    hashed = words.select(pl.col("i"), (pl.col("w").hash(seed=7) & 0xFFFFFFFF).cast(pl.UInt32).alias("h"))
+    grouped = hashed.group_by("i", maintain_order=True).agg(pl.col("h").unique())
+    full = df.select("i").join(grouped, on="i", how="left")
+    return full.sort("i").get_column("h").fill_null(pl.lit([], dtype=pl.List(pl.UInt32)))
+
+
+def signatures(tokens: pl.Series, num_perm: int = NUM_PERM, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows with tokens, signature matrix uint32[rows, num_perm])``."""
+    lens = tokens.list.len().to_numpy()
+    has = np.flatnonzero(lens > 0)
+    flat = tokens.explode().drop_nulls().to_numpy().astype(np.uint32)
+    starts = np.zeros(len(has), dtype=np.int64)
+    if len(has) > 1:
+        starts[1:] = np.cumsum(lens[has])[:-1]
+    rng = np.random.default_rng(seed)
+    a = (rng.integers(1, 2**31, size=num_perm, dtype=np.uint64) * 2 + 1).astype(np.uint32)
+    b = rng.integers(0, 2**32, size=num_perm, dtype=np.uint64).astype(np.uint32)
+    sig = np.empty((len(has), num_perm), dtype=np.uint32)
+    if len(has) == 0:
+        return has, sig
+    buf = np.empty_like(flat)
+    for k in range(num_perm):
+        np.multiply(flat, a[k], out=buf)
+        np.add(buf, b[k], out=buf)
+        buf ^= buf >> np.uint32(15)  # mix the low bits a multiply leaves weak
+        sig[:, k] = np.minimum.reduceat(buf, starts)
+    return has, sig
+
+
+def _band_keys(sig: np.ndarray, band: int, rows: int) -> np.ndarray:
+    cols = sig[:, band * rows:(band + 1) * rows].astype(np.uint64)
+    key = np.full(len(sig), 1469598103934665603, dtype=np.uint64)
+    for j in range(cols.shape[1]):
+        key = (key ^ cols[:, j]) * np.uint64(1099511628211)
+    return key
+
+
+def candidate_pairs(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS) -> np.ndarray:
+    """Unique ``(i, j)`` position pairs (``i < j``) sharing at least one band."""
+    out = []
+    for band in range(bands):
+        key = _band_keys(sig, band, rows)
+        order = np.argsort(key, kind="stable")  # stable: members of a bucket stay in input order
+        k = key[order]
+        same = k[1:] == k[:-1]
+        if not same.any():
+            continue
+        # consecutive members of a bucket, and each member with its bucket's first member
+        idx = np.flatnonzero(same)
+        out.append(np.stack([order[idx], order[idx + 1]], axis=1))
+        starts = np.flatnonzero(np.concatenate(([True], ~same)))
+        bucket = np.cumsum(np.concatenate(([True], ~same))) - 1
+        first = order[starts[bucket]]
+        rank = np.arange(len(k)) - starts[bucket]
+        sel = (rank >= 2) & (rank <= _MAX_BUCKET_PAIRS)
+        if sel.any():
+            out.append(np.stack([first[sel], order[sel]], axis=1))
+    if not out:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(out)
+    pairs = np.sort(pairs, axis=1)
+    return np.unique(pairs, axis=0)
+
+
+def _jaccard(tokens: pl.Series, pairs: np.ndarray) -> np.ndarray:
+    if len(pairs) == 0:
+        return np.empty(0)
+    a = tokens.gather(pl.Series(pairs[:, 0]))
+    b = tokens.gather(pl.Series(pairs[:, 1]))
+    df = pl.DataFrame({"a": a, "b": b})
+    j = df.select(pl.col("a").list.set_intersection(pl.col("b")).list.len().cast(pl.Float64)
+                  / pl.col("a").list.set_union(pl.col("b")).list.len()).to_series()
+    return j.fill_null(0.0).to_numpy()
+
+
+def near_duplicates(norm: pl.Series, threshold: float = 0.6, exclude: np.ndarray | None = None):
+    """``[(later, earlier, similarity)]``: each later position with its earliest near-duplicate.
+
+    ``exclude``: positions never reported (exact duplicates, reported elsewhere).
+    """
+    tokens = token_lists(norm)
+    has, sig = signatures(tokens)
+    pairs = candidate_pairs(sig)
+    if len(pairs) == 0:
+        return []
+    pairs = has[pairs]  # back to positions
+    sims = _jaccard(tokens, pairs)
+    keep = sims >= threshold
+    pairs, sims = pairs[keep], sims[keep]
+    if exclude is not None and len(exclude):
+        ex = np.zeros(len(norm), dtype=bool)
+        ex[exclude] = True
+        keep = ~ex[pairs[:, 1]]
+        pairs, sims = pairs[keep], sims[keep]
+    # earliest partner per later row
+    order = np.lexsort((pairs[:, 0], pairs[:, 1]))
+    pairs, sims = pairs[order], sims[order]
+    firsts = np.concatenate(([True], pairs[1:, 1] != pairs[:-1, 1])) if len(pairs) else np.array([], bool)
+    return [(int(p[1]), int(p[0]), float(s)) for p, s in zip(pairs[firsts], sims[firsts])]
+
+
+def cross_near_duplicates(norm: pl.Series, other: pl.Series, threshold: float = 0.6):
+    """``[(position in norm, position in other, similarity)]``: best cross-file match per row."""
+    both = pl.concat([norm, other])
+    n = len(norm)
+    tokens = token_lists(both)
+    has, sig = signatures(tokens)
+    pairs = candidate_pairs(sig)
+    if len(pairs) == 0:
+        return []
+    pairs = has[pairs]
+    cross = (pairs[:, 0] < n) & (pairs[:, 1] >= n)
+    pairs = pairs[cross]
+    sims = _jaccard(tokens, pairs)
+    keep = sims >= threshold
+    pairs, sims = pairs[keep], sims[keep]
+    best: dict[int, tuple[int, float]] = {}
+    for (i, j), s in zip(pairs.tolist(), sims.tolist()):
+        if i not in best or s > best[i][1]:
+            best[i] = (j - n, s)
+    return [(i, j, s) for i, (j, s) in sorted(best.items())]
