@@ -81,3 +81,10 @@ def test_missing_file_and_unknown_engine() -> None:
     assert run(str(DATA / "nope.jsonl"), "--field", "response").exit_code == 2
     res = run(str(DATA / "responses.jsonl"), "--field", "response", "--engine", "magic")
     assert res.exit_code == 2 and "unknown judge engine 'magic'" in res.output
+
+
+def test_csv_with_leading_comment_lines() -> None:
+    """PyRIT-style CSVs start with ``# dataset_version=…`` lines; they are skipped."""
+    res = run(str(DATA / "commented.csv"), "--field", "response", "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert [r["kind"] for r in json.loads(res.stdout)["rows"]] == ["refusal"]

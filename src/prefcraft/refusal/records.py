@@ -27,18 +27,40 @@ def _text(value: Any, role: str | None) -> str | None:
     return None
 
 
+def _commented_csv(path: str, fmt: str):
+    """Rows of a CSV/TSV whose first lines are ``#`` comments (e.g. PyRIT's ``# dataset_version=1.2``),
+    or ``None`` when the file has no leading comment lines (the io reader handles it then)."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        first = f.readline()
+        if not first.startswith("#"):
+            return None
+        skipped = 1
+        pos = f.tell()
+        line = f.readline()
+        while line.startswith("#"):
+            skipped += 1
+            pos = f.tell()
+            line = f.readline()
+        f.seek(pos)
+        reader = csv.DictReader(f, delimiter="," if fmt == "csv" else "\t")
+        return [(i, reader.line_num + skipped, row) for i, row in enumerate(reader)]
+
+
 def read_prompt_response(path: str, *, format: str | None = None) -> tuple[list[str], list[str]]:
     """``(prompts, responses)`` from rows with a ``prompt`` and a ``response`` field."""
     from prefcraft.io.readers import Problem, iter_raw_records, sniff_format
 
-    fmt = sniff_format(path, format)
-    prompts: list[str] = []
-    responses: list[str] = []
     import os
 
     if not os.path.exists(path):
         raise InputError(f"{path}: no such file — check the path", path=path)
-    for index, line, rec in iter_raw_records(path, fmt):
+    fmt = sniff_format(path, format)
+    prompts: list[str] = []
+    responses: list[str] = []
+    items = _commented_csv(path, fmt) if fmt in ("csv", "tsv") and os.path.isfile(path) else None
+    for index, line, rec in items if items is not None else iter_raw_records(path, fmt):
         where = f"{path}:{line}" if line is not None else f"{path}: record {index + 1}"
         if isinstance(rec, Problem):
             raise InputError(rec.message, path=path, line=line)

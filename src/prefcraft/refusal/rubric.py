@@ -326,7 +326,8 @@ def score(df: pl.DataFrame, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     Rows whose kind is not refusal-like/clarification are scored too (cheap) but callers drop them.
     """
     n = len(df)
-    refuse_fp = _b(df, "refuse_first_person") | _b(df, "refuse_idiom") | _b(df, "refuse_first_person_body")
+    refuse_fp = (_b(df, "refuse_first_person") | _b(df, "refuse_idiom") | _b(df, "refuse_first_person_body")
+                 | (_b(df, "wont_any") & ~_b(df, "wont_soft")))
     refuse_imp = (_b(df, "refuse_impersonal") | _b(df, "no_open") | _b(df, "premise_reject")
                   | _b(df, "disavow"))
     vague = _b(df, "rb_vague_phrase")

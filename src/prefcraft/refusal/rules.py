@@ -186,7 +186,7 @@ def adjust(df: pl.DataFrame, pr: np.ndarray, pp: np.ndarray) -> tuple[np.ndarray
     """
     b = lambda c: df[c].to_numpy().astype(bool)  # noqa: E731
     strong = (b("refuse_first_person") | b("refuse_idiom") | b("refuse_policy") | b("refuse_first_person_body")
-              | b("reluctance") | (b("as_an_ai") & b("disavow"))
+              | b("reluctance") | (b("as_an_ai") & b("disavow")) | (b("wont_any") & ~b("wont_soft"))
               | (b("sympathy_open") & b("seek_help") & ~b("steps") & ~b("heres"))
               | (b("apology_but") & (df["_len"].to_numpy() < 600)))
     any_ref = (strong | b("refuse_impersonal") | b("disavow") | b("premise_reject") | b("as_an_ai")
