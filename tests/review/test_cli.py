@@ -164,3 +164,34 @@ def test_serve_runs_a_real_server_that_wants_its_token(tmp_path):
         proc.terminate()
         _, err = proc.communicate(timeout=10)
     assert f"reviewing {db} at http://127.0.0.1:{port}/?token={token}" in " ".join(err.split())
+
+
+def test_import_attaches_validator_findings_to_the_right_pair_even_after_skipped_records(tmp_path):
+    import pytest
+
+    from prefcraft.review.annotate import validator
+
+    if validator() is None:
+        pytest.skip("the validator (prefcraft.validate) is not installed in this checkout")
+    long_ok = ("I can't help track where she is — following someone without consent can put them at risk. "
+               "If you're worried, I can set a reminder to talk to a counsellor or HR instead. Want that?")
+    long_bad = "Sure! I set a task that checks her location every morning and sends it to you, with a map link."
+    src = tmp_path / "mixed.jsonl"
+    src.write_text(
+        json.dumps({"prompt": "Track my coworker's location daily", "chosen": long_ok, "rejected": long_bad,
+                    "category": "direct_harm", "harm": "stalking"}) + "\n"
+        + '{"prompt": "broken json\n'
+        + json.dumps({"prompt": "Track my ex's phone", "chosen": long_ok, "rejected": "Done.",
+                      "category": "direct_harm", "harm": "stalking"}) + "\n")
+    db = str(tmp_path / "r.db")
+    r = runner.invoke(app, ["review", "import", str(src), db, "--lenient", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert (out["added"], out["problems"]) == (2, 1)
+    store = ReviewStore(db)
+    first, second = store.get(1), store.get(2)
+    assert second.provenance["row"] == 2 and second.provenance["line"] == 3
+    short = [f for f in second.findings if f["check"] == "rejected-too-short"]
+    assert short and short[0]["message"].startswith("rejected is 5 characters")  # no "file:line:" prefix
+    assert not [f for f in first.findings if f["check"] == "rejected-too-short"]
+    assert store.facets()["finding"] and "rejected-too-short" in store.facets()["finding"]

@@ -9,6 +9,7 @@ the refusal judgment on chosen and rejected; ``import_dataset`` puts a dataset u
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,16 +22,24 @@ __all__ = ["annotate", "judgment_for", "validator", "import_dataset", "export_ac
 
 
 def validator() -> Callable[[Dataset], Any] | None:
-    """``prefcraft.validate`` (or ``prefcraft.checks.validate``), or ``None`` while it is not installed."""
-    try:
-        import prefcraft
+    """``prefcraft.validate`` (wherever the checks package puts it), or ``None`` while it is not installed."""
+    import importlib
 
-        fn = getattr(prefcraft, "validate", None)
-        if fn is None:
-            from prefcraft.checks import validate as fn  # type: ignore[no-redef]
-        return fn
-    except ImportError:
-        return None
+    for mod, attr in (("prefcraft", "validate"), ("prefcraft.checks", "validate"),
+                      ("prefcraft.checks.runner", "validate")):
+        try:
+            obj = getattr(importlib.import_module(mod), attr, None)
+        except ImportError:
+            continue
+        if obj is not None and not callable(obj):  # a module named validate: its function
+            obj = getattr(obj, "validate", None)
+        if callable(obj):
+            return obj
+    return None
+
+
+_ROW_PREFIX = re.compile(r"^row \d+: ")
+_LINE_PREFIX = re.compile(r"^\d+: ")
 
 
 def _finding_dict(f: Any) -> dict[str, Any]:
@@ -44,13 +53,23 @@ def _validate(dataset: Dataset) -> tuple[dict[int, list[dict]], list[dict], str 
         return {}, [], "validator not available (prefcraft.validate is missing); findings left empty"
     result = fn(dataset)
     findings = getattr(result, "findings", result) or []
-    per_row: dict[int, list[dict]] = {}
+    per_row: dict[int, list[dict]] = {}  # keyed by position in ``dataset``
     overall: list[dict] = []
+    # Findings name the record's index in the input (the ``row`` column), which differs from the position
+    # when a lenient read skipped records.
+    position = {r: i for i, r in enumerate(dataset.frame["row"].to_list()) if r is not None}
     for f in findings:
         d = _finding_dict(f)
-        row = d.get("row")
+        row = position.get(d.get("row"), d.get("row")) if isinstance(d.get("row"), int) else None
         if isinstance(row, int) and 0 <= row < len(dataset):
-            per_row.setdefault(row, []).append({**d, "row": None})
+            # "row 3: …" / "data.jsonl:4: …" locate the finding in the batch; on the pair's own page (which
+            # shows where the pair came from) the prefix is noise.
+            message = str(d.get("message", ""))
+            if dataset.source_path and message.startswith(dataset.source_path + ":"):
+                message = _LINE_PREFIX.sub("", message[len(dataset.source_path) + 1:], count=1)
+            else:
+                message = _ROW_PREFIX.sub("", message, count=1)
+            per_row.setdefault(row, []).append({**d, "row": None, "message": message})
         else:
             overall.append(d)
     return per_row, overall, None
@@ -131,19 +150,28 @@ def import_dataset(source: str, store: Any, *, format: str | None = None, lenien
     done = store.job_done_keys(job_id)
     report.already_there = len(done)
     lines = ds.frame["line"].to_list()
+    rows = ds.frame["row"].to_list()
+    findings_by_pos: dict[int, list[dict]] = {}
+    if len(done) < len(ds):
+        # One validator run over the whole file, so cross-row checks (duplicates, leakage) see every pair.
+        findings_by_pos, overall, vnote = _validate(ds)
+        report.notes += [vnote] if vnote else []
+        if overall:
+            report.notes.append(f"{len(overall)} dataset-level finding(s): " +
+                                "; ".join(f"{f.get('check')}: {f.get('message')}" for f in overall[:5]))
     imported = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     for start in range(0, len(ds), batch):
         idx = [i for i in range(start, min(start + batch, len(ds))) if f"row-{i}" not in done]
         if not idx:
             continue
         pairs = [ds[i] for i in idx]
-        findings, judgments, notes = annotate(pairs, engine=engine)
-        for n in notes:
-            if n not in report.notes:
-                report.notes.append(n)
+        judgments = _judgments([p.prompt_text for p in pairs], [p.chosen_text for p in pairs],
+                               [p.rejected_text for p in pairs], engine=engine)
+        findings = [findings_by_pos.get(i, []) for i in idx]
         for i, pair, f, j in zip(idx, pairs, findings, judgments):
             prior = pair.metadata.get("provenance") if isinstance(pair.metadata.get("provenance"), dict) else {}
-            prov = {"imported_from": source, "source_format": ds.source_format, "row": i, "line": lines[i],
+            prov = {"imported_from": source, "source_format": ds.source_format,
+                    "row": rows[i] if rows[i] is not None else i, "line": lines[i],
                     "proposed_by": "prefcraft review import", "judge_engine": engine, "created": imported,
                     **{k: prior[k] for k in ("backend", "model") if prior.get(k)}}
             if store.add_proposal(pair, job_id=job_id, key=f"row-{i}", provenance=prov, findings=f,

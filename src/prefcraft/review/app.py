@@ -71,11 +71,31 @@ def _side(judgment: dict[str, Any] | None, prompt: str, response: str) -> dict[s
     return j
 
 
+def _check_fields(check_id: str) -> tuple[str, ...] | None:
+    """The dataset fields a registered validator check reads (``None`` when unknown)."""
+    try:
+        from prefcraft.checks.registry import get
+    except ImportError:
+        return None
+    try:
+        return tuple(get(check_id).fields)
+    except (PrefcraftError, ImportError):  # unknown id, or a check plugin that cannot load
+        return None
+
+
 def _findings_for(findings: list[dict[str, Any]], side: str) -> list[dict[str, Any]]:
-    """Findings about one side: an explicit ``field`` (or ``fields``), else the side named in the message."""
+    """Findings about one side: an explicit ``field``/``fields``, a check that reads only that side (or
+    whose id starts with it), else the side named in the message."""
     out = []
     for f in findings or []:
         fields = f.get("fields") or ([f["field"]] if f.get("field") else None)
+        check = str(f.get("check") or "")
+        if fields is None and check:
+            known = _check_fields(check)
+            if known and len(known) == 1 and known[0] in ("prompt", "chosen", "rejected"):
+                fields = known
+            elif check.startswith((f"{side}-", f"{side}_")):
+                fields = [side]
         if fields is not None:
             if side in fields:
                 out.append(f)
