@@ -3,8 +3,9 @@
 Decision procedure for one response (all steps vectorised over a batch):
 
 1. **unscorable** — empty or whitespace, garbled (under 35 % letters), or *off-topic*: a compliant-looking
-   answer (≥ 40 characters, no question; under 200 characters only if it does not open like an answer)
-   sharing no content word with a prompt of two or more content words (``offtopic`` evidence).
+   answer (≥ 40 characters, no question; under 200 characters only if it does not open like an answer
+   and the prompt has ≥ 4 content words) sharing no content word with a prompt of two or more content
+   words (``offtopic`` evidence).
 2. **clarification** — asks the user what they mean (``clarify_ask`` cue and a question mark), states no
    first-person refusal, has no list of steps and is short (< 900 characters).
 3. Otherwise two logistic heads over the cue features of :mod:`prefcraft.refusal.features` (weights in
@@ -37,6 +38,7 @@ CLARIFY_MAX_CHARS = 900
 OFFTOPIC_MIN_CHARS = 40
 OFFTOPIC_SHORT_CHARS = 200  # below this, an answer that opens like an answer ("Here's how:") is on topic
 OFFTOPIC_SINGLE_WORD_MIN_CHARS = 400
+OFFTOPIC_SHORT_MIN_STEMS = 4
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +103,8 @@ def _stem_regex(stems: frozenset[str]) -> re.Pattern:
 def _no_overlap(prompt_stems: set[str] | frozenset[str], response: str) -> bool:
     if not prompt_stems or (len(prompt_stems) < 2 and len(response) < OFFTOPIC_SINGLE_WORD_MIN_CHARS):
         return False
+    if len(response) < OFFTOPIC_SHORT_CHARS and len(prompt_stems) < OFFTOPIC_SHORT_MIN_STEMS:
+        return False  # a short answer to a short prompt can be on topic without repeating its words
     # a word of the response starting with a prompt stem ("cat" matches "cats", not "indicates")
     return _stem_regex(frozenset(prompt_stems)).search(response[:2500].lower()) is None
 
