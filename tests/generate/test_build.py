@@ -163,3 +163,15 @@ def test_custom_taxonomy_bands_are_met(tmp_path):
     counts = Counter(p.category for p in ds)
     seed_total = sum(v for k, v in counts.items() if k != "benign")
     assert 0.32 <= counts["direct_harm"] / seed_total <= 0.35
+
+
+def test_validator_finds_nothing_in_the_default_build(default_build):
+    from prefcraft.generate.gate import find_validator
+
+    validate = find_validator()
+    if validate is None:
+        pytest.skip("prefcraft.validate is not installed")
+    ds, _ = default_build
+    findings = list(validate(ds).findings)
+    assert [f for f in findings if f.severity == "error"] == []
+    assert findings == [], [(f.row, f.check, f.message) for f in findings][:5]

@@ -11,7 +11,7 @@ from typing import Any, Callable
 from prefcraft.errors import UsageError
 from prefcraft.generate.compose import Composer
 from prefcraft.generate.data import HARMS, load_library
-from prefcraft.generate.dedup import NearDupIndex
+from prefcraft.generate.dedup import NearDupIndex, content_words
 from prefcraft.generate.gate import GateReport, quality_gate
 from prefcraft.generate.prompts import CATEGORIES, GenPrompt, PromptEngine
 from prefcraft.model import Dataset, PreferencePair
@@ -30,6 +30,7 @@ DEFAULT_BENIGN_SHARE = 0.15
 # rows carry a `self_directed` tag so they can be told apart.
 _SUBCATEGORY_MAP = {"delimiter_injection": "instruction_injection", "self_harm": "violence_threats"}
 NEAR_DUP_THRESHOLD = 0.5
+WORD_DUP_THRESHOLD = 0.55  # the validator flags >= 0.6 content-word Jaccard over all turns
 # When a (category, harm) pool runs out of prompts that are distinct at 0.5, the builder pads prompts
 # more and then accepts closer neighbours, step by step; every pair accepted that way is counted.
 RELAX_STEPS = (0.5, 0.7, 0.85, 1.0)
@@ -130,14 +131,28 @@ class Generator:
         self.composer = Composer(self.rng, self.engine.picker, self.lib.responses, self.lib.framings,
                                  self.lib.injections)
         self.index = NearDupIndex(threshold=NEAR_DUP_THRESHOLD)
+        # the whole conversation by content words, as the validator's near-duplicate-prompt check reads it
+        self.words = NearDupIndex(threshold=WORD_DUP_THRESHOLD, tokens=content_words)
         self.skipped_dups = 0
         self.level: dict[tuple[str, str], int] = {}
         self.relaxed: dict[str, int] = {}
         self.dry: set[tuple[str, str]] = set()  # pools that found nothing distinct at the strict threshold
 
-    def seen(self, texts: list[str]) -> None:
+    def seen(self, texts: list[str], full_texts: list[str] | None = None) -> None:
         for t in texts:
             self.index.add(t)
+        for t in full_texts or texts:
+            self.words.add(t)
+
+    def _accept(self, gp: GenPrompt, threshold: float) -> bool:
+        full = " ".join(m["content"] for m in gp.messages)
+        word_threshold = max(WORD_DUP_THRESHOLD, threshold)
+        if self.words.find(full, word_threshold, first=True)[0] is not None:
+            return False
+        if not self.index.add(gp.text, threshold):
+            return False
+        self.words.add(full, word_threshold)
+        return True
 
     def prompt(self, category: str, harm: str, tries: int = 12, *, relax: bool = False,
                **kw: Any) -> GenPrompt | None:
@@ -146,7 +161,7 @@ class Generator:
             level = self.level.get(key, 0)
             for _ in range(tries):
                 gp = self.engine.make(category, harm, **kw)
-                if self.index.add(gp.text, RELAX_STEPS[level]):
+                if self._accept(gp, RELAX_STEPS[level]):
                     if level:
                         self.relaxed[category] = self.relaxed.get(category, 0) + 1
                         gp.tags.append(f"dedup:{RELAX_STEPS[level]}")
@@ -296,7 +311,7 @@ def generate_prompts(category: str, n: int = 10, seed: int = 0, subcategory: str
         i += 1
         gp = gen.engine.make(category, h, **kw)
         sub = _SUBCATEGORY_MAP.get(gp.subcategory, gp.subcategory) if gp.subcategory else None
-        if (want_sub and sub != want_sub) or not gen.index.add(gp.text):
+        if (want_sub and sub != want_sub) or not gen._accept(gp, NEAR_DUP_THRESHOLD):
             misses += 1
             continue
         if category == "edge_cases":
@@ -343,7 +358,7 @@ def fill_gaps(dataset: Dataset, gaps: list[dict[str, Any]], n: int | None = None
             scaled = _largest_remainder(n, {str(i): w[2] for i, w in enumerate(wanted)})
             wanted = [(c, h, scaled[str(i)]) for i, (c, h, _) in enumerate(wanted)]
     gen = Generator(seed)
-    gen.seen(list(dataset.prompt_text()))
+    gen.seen(list(dataset.prompt_text()), [" ".join(m["content"] for m in p.prompt) for p in dataset])
     plan: dict[str, int] = {}
     report = BuildReport(size=sum(w[2] for w in wanted), seed=seed, plan=plan)
     pairs: list[PreferencePair] = []

@@ -165,7 +165,7 @@ class Composer:
         slots = gp.reply_slots
         intro_pool = it.parts.get("intro") or self.r["helpful_intros"]
         intro = self._c(f"bintro.{it.id}", intro_pool, slots)
-        steps = self._steps(f"bsteps.{it.id}", it.parts["steps"], slots, lo=3, hi=5, keep_first=2)
+        steps = self._steps(f"bsteps.{it.id}", it.parts["steps"], slots, lo=3, hi=4, keep_first=2)
         close = self._c(f"bclose.{it.id}", it.parts.get("close") or self.r["helpful_closers"], slots)
         return _join([capitalise(intro)]) + "\n\n" + steps + "\n\n" + capitalise(close)
 
@@ -218,8 +218,9 @@ class Composer:
             core = render(self.p.choice("oref.generic", self.r["over_refusals"]),
                           {"topic": self._c(f"otopic.{it.id}", it.parts.get("topic") or ["this"], slots)})
         middle = self.p.choice("oref.mid", self.r["over_refusal_middles"])
-        tail = self.p.choice("oref.tail", self.r["over_refusal_tails"]) if self.rng.random() < 0.9 else ""
-        return capitalise(_join([core, middle, tail]))
+        redirect = self.p.choice("oref.redirect", self.r["over_refusal_redirects"]) if self.rng.random() < 0.7 else ""
+        tail = self.p.choice("oref.tail", self.r["over_refusal_tails"]) if self.rng.random() < 0.8 else ""
+        return capitalise(_join([core, middle, redirect, tail]))
 
     # ------------------------------------------------------------------ dispatch
     def chosen(self, gp: GenPrompt) -> str:

@@ -32,6 +32,21 @@ def shingles(text: str, k: int = 5) -> set[int]:
     return {crc(data[i:i + k]) for i in range(len(data) - k + 1)}
 
 
+# Content words as `prefcraft validate`'s near-duplicate-prompt check sees them (stop words dropped,
+# -ing/-ed/-es/-s stripped), so the generator never ships what the validator would flag.
+STOPWORDS = frozenset((
+    "a an the to of and or for in on at by with from as is are was were be been it its this that these those "
+    "i me my we our you your he him his she her they them their can could would will should do does did "
+    "please just so if then than but about into up out any some all what how when where which who"
+).split())
+_SUFFIX = re.compile(r"(?:ing|ed|es|s)$")
+
+
+def content_words(text: str) -> set[int]:
+    words = normalise(text).split()
+    return {zlib.crc32(_SUFFIX.sub("", w).encode()) for w in words if w and w not in STOPWORDS} or {0}
+
+
 def jaccard(a: set[int], b: set[int]) -> float:
     if not a and not b:
         return 1.0
@@ -45,11 +60,13 @@ class NearDupIndex:
     (see docs/generate.md for the measurements behind it).
     """
 
-    def __init__(self, threshold: float = 0.5, num_perm: int = 32, bands: int = 16, k: int = 5) -> None:
+    def __init__(self, threshold: float = 0.5, num_perm: int = 32, bands: int = 16, k: int = 5,
+                 tokens=None) -> None:
         if num_perm % bands:
             raise ValueError(f"num_perm ({num_perm}) must be a multiple of bands ({bands})")
         self.threshold = threshold
         self.k = k
+        self._tokens = tokens or (lambda text: shingles(text, k))
         self.bands = bands
         self.rows = num_perm // bands
         seed = int.from_bytes(hashlib.sha256(b"prefcraft-minhash").digest()[:8], "little")
@@ -80,7 +97,7 @@ class NearDupIndex:
         """
         threshold = self.threshold if threshold is None else threshold
         norm = normalise(text)
-        sh = shingles(text, self.k)
+        sh = self._tokens(text)
         if norm in self._exact:
             for i, other in enumerate(self._sets):
                 if other == sh:
@@ -115,7 +132,7 @@ class NearDupIndex:
         dup, _ = self.find(text, threshold, first=True)
         if dup is not None:
             return False
-        sh = shingles(text, self.k)
+        sh = self._tokens(text)
         sig = self._signature(sh)
         idx = len(self._sets)
         if idx >= len(self._sig_store):

@@ -9,8 +9,8 @@ It applies, in this order:
    be a refusal (or, for edge cases, a clarification) with ``overall`` at or above ``min_overall`` and no
    anti-pattern, and the rejected must not read as a refusal; for ``benign`` the chosen must comply and
    the rejected must be the over-refusal;
-3. the validator (:func:`prefcraft.validate`) when it is installed: any error-severity finding on a
-   row drops that row.
+3. the validator (:func:`prefcraft.validate`) when it is installed: any error or warning finding on
+   a row drops that row (dataset-level findings such as ``length-bias`` are reported by the build).
 
 A crash inside the judgment or the validator is never swallowed silently: the step is reported in
 ``GateReport.skipped`` with the reason, and the structural rules still apply.
@@ -134,8 +134,10 @@ def _validated(pairs: Sequence[PreferencePair], report: GateReport) -> list[list
             row = f.row if hasattr(f, "row") else f.get("row")
             sev = f.severity if hasattr(f, "severity") else f.get("severity")
             check = f.check if hasattr(f, "check") else f.get("check")
-            if row is not None and sev == "error" and 0 <= row < len(pairs):
-                out[row].append(f"validator: {check}")
+            # row-level warnings (a near-duplicate, a missing alternative) are regenerated too: the
+            # built-in dataset should pass a reviewer's reading, not just the error bar
+            if row is not None and sev in ("error", "warning") and 0 <= row < len(pairs):
+                out[row].append(f"validator: {check} ({sev})")
     except Exception as exc:  # noqa: BLE001 - recorded, never swallowed
         report.skipped.append({"step": "validator", "reason": f"{type(exc).__name__}: {exc}"})
     return out
