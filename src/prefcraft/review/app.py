@@ -35,6 +35,7 @@ MESSAGES = {
     "done": "Nothing left in this queue. Change the filters to see more.", "hello": "Welcome! Press ? for shortcuts.",
 }
 _LABEL_RE = re.compile(r"^[a-z_]{1,30}$")
+_ROW_PREFIX = re.compile(r"^row \d+: ")  # a finding located in a one-pair batch: noise on the pair's page
 
 
 def _segments(text: str, spans: list[dict[str, Any]] | None) -> list[tuple[str, str | None]]:
@@ -151,6 +152,7 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
     env = Environment(loader=PackageLoader("prefcraft.review", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
                       lstrip_blocks=True)
+    env.filters["unlocated"] = lambda message: _ROW_PREFIX.sub("", str(message or ""), count=1)
     env.globals.update(segments=_segments, findings_for=_findings_for, reasons=REJECT_REASONS, min_reviews=min_reviews,
                        validator_installed=validator() is not None)
     if backend is not None:
