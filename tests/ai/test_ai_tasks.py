@@ -120,3 +120,23 @@ def test_propose_for_gaps_keeps_unparseable_replies():
     out = propose_for_gaps(b, ds)
     assert out[0]["ok"] is False and out[0]["raw"] == "no json here"
     assert out[0]["error"] == "the reply holds no JSON value" and out[0]["proposed"] == []
+
+
+def test_gap_prompt_source_plugs_into_stats_gaps():
+    from prefcraft.ai.tasks import gap_prompt_source
+    from prefcraft.analysis.gaps import set_prompt_source
+    from prefcraft.analysis.stats import gaps_only
+    from prefcraft.io import read
+
+    ds = read("tests/data/backends/small_gaps.jsonl").dataset
+    b = create("scripted")
+    set_prompt_source(gap_prompt_source(b))
+    try:
+        gaps = gaps_only(ds)["gaps"]
+    finally:
+        set_prompt_source(None)
+    first = gaps[0]
+    assert first["category"] == "social_engineering" and len(first["suggested_prompts"]) == 1
+    assert len(b.calls) == len(gaps)
+    direct = propose_prompts(create("scripted"), "social_engineering", n=1)
+    assert first["suggested_prompts"] == [direct.value[0].prompt]

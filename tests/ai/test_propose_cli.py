@@ -177,3 +177,19 @@ def test_kill_9_mid_run_then_rerun_loses_nothing_and_duplicates_nothing(tmp_path
         pairs = s.list_pairs(job="kill-test")
     keys = [p.key for p in pairs]
     assert len(pairs) == n and sorted(keys) == sorted(f"slot-{i}" for i in range(n)) and len(set(keys)) == n
+
+
+def test_job_id_derives_from_the_normalised_command(tmp_path):
+    db = str(tmp_path / "r.db")
+
+    def job(*extra):
+        r = run("--backend", "scripted", "--n", "1", "--store", db, "--format", "json", *extra)
+        assert r.exit_code == 0, r.output
+        return orjson.loads(r.stdout)["job_id"]
+
+    a = job("--category", "direct_harm")
+    assert job("--category", "Direct Harm") == a          # an alias is the same job
+    assert job("--category", "direct_harm", "--concurrency", "2") == a  # how fast is not what
+    assert job("--category", "direct_harm", "--seed", "1") != a
+    assert job("--category", "direct_harm", "--harm", "stalking") != a
+    assert job("--category", "direct_harm", "--job-id", "mine") == "mine"

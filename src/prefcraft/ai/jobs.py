@@ -153,6 +153,8 @@ def _propose_one(backend: Backend, slot: Slot, spec: ProposalSpec, tax: Any, sou
 
     def call(messages: list[dict[str, str]], template: str) -> str:
         opts = {**load_prompt(template).options, "seed": spec.seed * 1_000_003 + slot.index}
+        if template == "propose_prompts" and "max_tokens" in opts:  # one prompt per slot needs less room
+            opts["max_tokens"] = min(int(opts["max_tokens"]), 300)
         c = backend.complete(messages, **opts)
         out.calls += 1
         out.cached += int(c.cached)
@@ -201,7 +203,11 @@ def validate_pair(pair: PreferencePair) -> tuple[list[dict[str, Any]], str | Non
         fn = None
     if fn is None:
         return [], "validator not available (prefcraft.validate missing); findings left empty"
-    result = fn(Dataset.from_pairs([pair]))
+    try:
+        result = fn(Dataset.from_pairs([pair]))
+    except Exception as exc:  # noqa: BLE001 - recorded on the pair, not swallowed
+        return [{"row": 0, "check": "validator", "severity": "warning",
+                 "message": f"the validator could not run on this pair ({type(exc).__name__}: {exc})"}], None
     findings = getattr(result, "findings", result)
     out = []
     for f in findings or []:

@@ -30,7 +30,7 @@ __all__ = [
     "Parsed", "ProposedPrompt", "STYLES",
     "build_propose_prompts", "parse_proposed_prompts", "propose_prompts",
     "build_write_chosen", "build_write_rejected", "parse_response_text", "write_chosen", "write_rejected",
-    "build_judge", "extract_json", "propose_for_gaps",
+    "build_judge", "extract_json", "propose_for_gaps", "gap_prompt_source",
 ]
 
 T = TypeVar("T")
@@ -236,3 +236,19 @@ def propose_for_gaps(backend: Backend, dataset: Any, *, taxonomy: Any = None, ma
             entry["raw"] = parsed.raw
         out.append(entry)
     return out
+
+
+def gap_prompt_source(backend: Backend):
+    """A prompt source for :func:`prefcraft.analysis.gaps.set_prompt_source`: gap suggestions by an LLM.
+
+    >>> from prefcraft.analysis.gaps import set_prompt_source
+    >>> set_prompt_source(gap_prompt_source(backend))     # doctest: +SKIP
+
+    An unparseable reply gives no suggestions for that gap (the taxonomy examples are not mixed in).
+    """
+
+    def source(tax: Any, category: str, subcategory: str | None, harm: str | None, n: int) -> list[str]:
+        parsed = propose_prompts(backend, category, subcategory, harm, n=n, taxonomy=tax)
+        return [p.prompt for p in parsed.value] if parsed.ok and parsed.value else []
+
+    return source
