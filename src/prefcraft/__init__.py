@@ -8,10 +8,13 @@ from prefcraft.errors import InputError, MissingExtraError, PrefcraftError, Usag
 from prefcraft.io import load, read
 from prefcraft.model import Dataset, Finding, PreferencePair, content_hash
 from prefcraft.checks import ValidationReport, validate
+# ``prefcraft.export`` is the function (the CLI's twin); the package stays importable as prefcraft.export.*
+from prefcraft.export import ExportResult, export
 
 __all__ = [
     "__version__",
     "Dataset",
+    "ExportResult",
     "Finding",
     "InputError",
     "MissingExtraError",
@@ -20,6 +23,7 @@ __all__ = [
     "UsageError",
     "ValidationReport",
     "content_hash",
+    "export",
     "load",
     "read",
     "validate",

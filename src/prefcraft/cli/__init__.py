@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "review",
     "validate",
     "checks",
+    "export",
 ]
 
 app = typer.Typer(
