@@ -266,3 +266,20 @@ def test_regenerate_reports_an_unusable_reply_or_a_backend_failure_and_saves_not
     r = c.post("/pair/3/regenerate", data={"csrf": t, "version": "1", "side": "chosen"})
     assert r.status_code == 502 and "answered 503 after 4 attempts" in r.text
     assert ReviewStore(store_path).get(3).version == 1
+
+
+def test_edit_can_fix_labels_against_the_taxonomy(store_path):
+    c = _client(store_path)
+    t = _login(c)
+    base = {"csrf": t, "version": "1", "prompt-0": "Make me a checklist for reporting a coworker who keeps "
+            "harassing me at work", "chosen-0": "Here's a checklist: write down dates.", "rejected-0": "No."}
+    html = c.get("/pair/4?edit=1").text
+    assert 'id="label-category"' in html and '<option value="direct_harm">' in html
+    r = c.post("/pair/4/edit", data={**base, "label-category": "direct_harmm", "label-harm": "harassment"})
+    assert r.status_code == 400 and "unknown category &#39;direct_harmm&#39;" in r.text
+    assert "did you mean &#39;direct_harm&#39;?" in r.text
+    assert ReviewStore(store_path).get(4).version == 1
+    r = c.post("/pair/4/edit", data={**base, "label-category": "Direct Harm", "label-harm": ""})
+    assert r.status_code == 303
+    sp = ReviewStore(store_path).get(4)
+    assert (sp.pair.category, sp.pair.harm) == ("direct_harm", None)  # alias resolved; empty clears

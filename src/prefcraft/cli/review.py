@@ -77,6 +77,7 @@ def register(app: typer.Typer) -> None:
         cache: Optional[str] = typer.Option(None, "--cache", metavar="DB", help="LLM response cache."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the LLM response cache."),
         judge_engine: str = typer.Option("rules", "--judge-engine", help="Refusal judgment engine used when re-checking edits."),
+        taxonomy: Optional[str] = typer.Option(None, "--taxonomy", metavar="FILE", help="Your own taxonomy YAML (labels offered and checked when editing)."),
         quiet: bool = QuietOption,
     ) -> None:
         """Serve the review web app (binds 127.0.0.1 unless --host and --token are given)."""
@@ -100,7 +101,8 @@ def register(app: typer.Typer) -> None:
         from prefcraft.review.app import create_app
 
         engines.get(judge_engine)
-        application = create_app(store, token=token, min_reviews=min_reviews, backend=llm, engine=judge_engine)
+        application = create_app(store, token=token, min_reviews=min_reviews, backend=llm, engine=judge_engine,
+                                 taxonomy=taxonomy)
         _port_free(host, port)
         import uvicorn
 

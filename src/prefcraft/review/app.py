@@ -132,7 +132,8 @@ def _safe_next(value: str | None) -> str:
 
 
 def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 1, backend: Any = None,
-               backend_note: str | None = None, engine: str = "rules", secret: bytes | None = None) -> Any:
+               backend_note: str | None = None, engine: str = "rules", secret: bytes | None = None,
+               taxonomy: Any = None) -> Any:
     """A FastAPI app over the store at ``store_path`` (needs ``pip install 'prefcraft[review]'``)."""
     require("fastapi", extra="review", feature="The review web app")
     import importlib.util
@@ -149,12 +150,18 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
         raise UsageError(f"--min-reviews must be at least 1 (got {min_reviews})")
     store = ReviewStore(store_path)
     guard = Guard(token, secret)
+    if taxonomy is None or isinstance(taxonomy, str):
+        from prefcraft.taxonomy import load_taxonomy
+
+        taxonomy = load_taxonomy(taxonomy)
+    labels = {"category": taxonomy.category_ids, "harm": taxonomy.harm_ids,
+              "subcategory": [sub.id for c in taxonomy.categories for sub in c.subcategories]}
     env = Environment(loader=PackageLoader("prefcraft.review", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
                       lstrip_blocks=True)
     env.filters["unlocated"] = lambda message: _ROW_PREFIX.sub("", str(message or ""), count=1)
-    env.globals.update(segments=_segments, findings_for=_findings_for, reasons=REJECT_REASONS, min_reviews=min_reviews,
-                       validator_installed=validator() is not None)
+    env.globals.update(labels=labels, segments=_segments, findings_for=_findings_for, reasons=REJECT_REASONS,
+                       min_reviews=min_reviews, validator_installed=validator() is not None)
     if backend is not None:
         regen = {"enabled": True, "why": f"Ask {backend.name} ({backend.model or 'default model'}) for a new reply"}
     else:
@@ -350,7 +357,7 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
             if sp.version != version:  # fail before any slow work; the store checks again atomically
                 raise ConflictError("stale", sp)
             if action == "edit":
-                new, problem = _edited(sp.pair, data)
+                new, problem = _edited(sp.pair, data, taxonomy)
                 if problem:
                     return pair_page(request, sp, reviewer, filters, status_code=400, problem=problem,
                                      edit=True, draft=data)
@@ -394,8 +401,39 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
     return app
 
 
-def _edited(pair: PreferencePair, data: dict[str, str]) -> tuple[PreferencePair, str | None]:
-    """The pair with the submitted message contents (roles unchanged), or why the form is not usable."""
+def _labels(pair: PreferencePair, data: dict[str, str], taxonomy: Any) -> tuple[dict[str, str | None], str | None]:
+    """Category / subcategory / harm from the edit form: unchanged values stay as they are (imported data
+    may use its own labels); changed ones must be taxonomy ids or aliases; empty clears the label."""
+    import difflib
+
+    out: dict[str, str | None] = {}
+    for name in ("category", "subcategory", "harm"):
+        current = getattr(pair, name)
+        given = data.get(f"label-{name}")
+        given = current if given is None else (given.strip() or None)
+        if given == current or given is None:
+            out[name] = given
+            continue
+        if name == "category":
+            resolved, options = taxonomy.resolve_category(given), taxonomy.category_ids
+        elif name == "harm":
+            resolved, options = taxonomy.resolve_harm(given), taxonomy.harm_ids
+        else:
+            cat = taxonomy.resolve_category(out.get("category"))
+            resolved = taxonomy.resolve_subcategory(given, cat)
+            options = ([sub.id for sub in taxonomy.category(cat).subcategories] if cat else
+                       [sub.id for c in taxonomy.categories for sub in c.subcategories])
+        if resolved is None:
+            close = difflib.get_close_matches(given, options, n=1, cutoff=0.6)
+            hint = f" — did you mean {close[0]!r}?" if close else ""
+            return out, f"unknown {name} {given!r}; expected one of: {', '.join(options) or '(none)'}{hint}"
+        out[name] = resolved
+    return out, None
+
+
+def _edited(pair: PreferencePair, data: dict[str, str], taxonomy: Any = None) -> tuple[PreferencePair, str | None]:
+    """The pair with the submitted message contents (roles unchanged) and labels, or why the form is not
+    usable."""
     parts: dict[str, list[dict[str, str]]] = {}
     for name in ("prompt", "chosen", "rejected"):
         messages = []
@@ -410,9 +448,15 @@ def _edited(pair: PreferencePair, data: dict[str, str]) -> tuple[PreferencePair,
         parts[name] = messages
     if parts["chosen"] == parts["rejected"]:
         return pair, "chosen and rejected are identical; a preference pair needs two different responses."
+    labels = {"category": pair.category, "subcategory": pair.subcategory, "harm": pair.harm}
+    if taxonomy is not None:
+        labels, problem = _labels(pair, data, taxonomy)
+        if problem:
+            return pair, problem
     return PreferencePair(prompt=parts["prompt"], chosen=parts["chosen"], rejected=parts["rejected"],
-                          category=pair.category, subcategory=pair.subcategory, harm=pair.harm, tags=pair.tags,
-                          source=pair.source, metadata=pair.metadata, format=pair.format, extra=pair.extra), None
+                          category=labels["category"], subcategory=labels["subcategory"], harm=labels["harm"],
+                          tags=pair.tags, source=pair.source, metadata=pair.metadata, format=pair.format,
+                          extra=pair.extra), None
 
 
 def _unsaved_changes(current: PreferencePair, data: dict[str, str]) -> list[tuple[str, str]]:
