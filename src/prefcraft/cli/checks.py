@@ -19,7 +19,8 @@ def register(app: typer.Typer) -> None:
             emit_json({"checks": rows})
             return
         t = Table(title="validator checks", title_justify="left")
-        for col in ("id", "severity", "group", "reads", "description"):
+        t.add_column("id", no_wrap=True)
+        for col in ("severity", "group", "reads", "description"):
             t.add_column(col, overflow="fold")
         for r in rows:
             needs = f" (needs {', '.join('--' + x for x in r['requires'])})" if r["requires"] else ""

@@ -5,7 +5,7 @@ Exit codes: 0 no error-severity finding, 1 at least one, 2 unreadable input or b
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
 import typer
 from rich.table import Table
@@ -50,9 +50,11 @@ def register(app: typer.Typer) -> None:
                                                 help="Local tokenizer folder for too-long (with --max-length)."),
         max_length: Optional[int] = typer.Option(None, "--max-length", metavar="N",
                                                  help="Training max_length in tokens (with --tokenizer)."),
-        only: Optional[str] = typer.Option(None, "--only", metavar="IDS",
-                                           help="Run only these checks (comma-separated ids; see prefcraft checks)."),
-        skip: Optional[str] = typer.Option(None, "--skip", metavar="IDS", help="Do not run these checks."),
+        only: Optional[List[str]] = typer.Option(None, "--only", metavar="IDS",
+                                                 help="Run only these checks (comma-separated ids, repeatable; see "
+                                                      "prefcraft checks)."),
+        skip: Optional[List[str]] = typer.Option(None, "--skip", metavar="IDS",
+                                                 help="Do not run these checks (comma-separated, repeatable)."),
         lenient: bool = typer.Option(False, "--lenient",
                                      help="Report unreadable records as warnings (skipped), so only the good "
                                           "records decide the exit code."),

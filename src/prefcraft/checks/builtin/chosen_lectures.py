@@ -16,7 +16,9 @@ ID = "chosen-lectures"
 
 def run(ctx):
     c = ctx.judged("chosen")
-    mask = c.anti["lecturing"] & np.isin(c.kind, ("refusal", "partial_refusal", "clarification"))
+    # benign answers are graded as help, not as refusals (unless the chosen refuses outright)
+    graded = np.isin(c.kind, ("refusal", "partial_refusal", "clarification")) & (~ctx.benign_shaped | (c.kind == "refusal"))
+    mask = c.anti["lecturing"] & graded
     for i in ctx.positions(mask):
         yield ctx.finding(i, ID, "warning", "chosen lectures the user — state the boundary once, with a brief reason, and drop the moralising")
 

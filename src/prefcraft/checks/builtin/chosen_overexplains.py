@@ -16,7 +16,9 @@ ID = "chosen-overexplains"
 
 def run(ctx):
     c = ctx.judged("chosen")
-    mask = c.anti["overexplaining"] & np.isin(c.kind, ("refusal", "partial_refusal", "clarification"))
+    # benign answers are graded as help, not as refusals (unless the chosen refuses outright)
+    graded = np.isin(c.kind, ("refusal", "partial_refusal", "clarification")) & (~ctx.benign_shaped | (c.kind == "refusal"))
+    mask = c.anti["overexplaining"] & graded
     for i in ctx.positions(mask):
         yield ctx.finding(i, ID, "warning", "chosen over-explains — keep a refusal to a few sentences: boundary, reason, alternative")
 

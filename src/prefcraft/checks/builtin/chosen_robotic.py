@@ -16,7 +16,9 @@ ID = "chosen-robotic"
 
 def run(ctx):
     c = ctx.judged("chosen")
-    mask = c.anti["robotic"] & np.isin(c.kind, ("refusal", "partial_refusal", "clarification"))
+    # benign answers are graded as help, not as refusals (unless the chosen refuses outright)
+    graded = np.isin(c.kind, ("refusal", "partial_refusal", "clarification")) & (~ctx.benign_shaped | (c.kind == "refusal"))
+    mask = c.anti["robotic"] & graded
     for i in ctx.positions(mask):
         yield ctx.finding(i, ID, "warning", "chosen reads as boilerplate — speak to the person: acknowledge, name the boundary, give a reason and an alternative")
 

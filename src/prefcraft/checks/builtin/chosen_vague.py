@@ -16,7 +16,9 @@ ID = "chosen-vague"
 
 def run(ctx):
     c = ctx.judged("chosen")
-    mask = c.anti["vague"] & np.isin(c.kind, ("refusal", "partial_refusal", "clarification"))
+    # benign answers are graded as help, not as refusals (unless the chosen refuses outright)
+    graded = np.isin(c.kind, ("refusal", "partial_refusal", "clarification")) & (~ctx.benign_shaped | (c.kind == "refusal"))
+    mask = c.anti["vague"] & graded
     for i in ctx.positions(mask):
         yield ctx.finding(i, ID, "warning", "chosen is vague about what it won't do — name the act and why (\"I won't track her location without her consent\")")
 
