@@ -44,19 +44,25 @@ def _corpus(n: int = 400) -> list[str]:
     return lines
 
 
-def build_tiny_tokenizer(folder: str | os.PathLike, vocab_size: int = 512) -> str:
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+def build_tiny_tokenizer(folder: str | os.PathLike, vocab_size: int = 512, *, bos: bool = False) -> str:
+    """ChatML tokenizer (EOS ``<|im_end|>``). ``bos=True``: Llama-style, the tokenizer adds ``<s>`` to every
+    encoded text and the chat template prints ``{{ bos_token }}`` first (the doubled-BOS trap)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIALS,
+    specials = SPECIALS + (["<s>"] if bos else [])
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     tok.train_from_iterator(_corpus(), trainer=trainer)
+    if bos:
+        tok.post_processor = processors.TemplateProcessing(single="<s> $A", pair="<s> $A $B",
+                                                           special_tokens=[("<s>", tok.token_to_id("<s>"))])
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<pad>",
-                                   bos_token=None, unk_token=None)
-    fast.chat_template = CHATML_TEMPLATE
+                                   bos_token="<s>" if bos else None, unk_token=None)
+    fast.chat_template = ("{{ bos_token }}" if bos else "") + CHATML_TEMPLATE
     fast.save_pretrained(os.fspath(folder))
     return os.fspath(folder)
 
