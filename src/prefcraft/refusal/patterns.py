@@ -84,11 +84,11 @@ CUES: dict[str, tuple[str, str]] = {
 
                      r"\b(?:a|hard|firm|big|definite) (?:no|pass) (?:from|for) me\b|^\W*(?:hard|firm) (?:pass|no)\b|"
                      r"(?:isn't|is not|'s not) (?:really )?(?:my|our) (?:area|thing|place|call|department)|"
-                     r"(?:happy|glad|willing) to (?:\w+\W+){1,12}?but not (?:with|by|for|to|in|any|the|a)\b|"
+                     r"(?:happy|glad|willing) to [^.!?\n]*?\bbut not (?:with|by|for|to|in|any|the|a)\b|"
                      r"(?:that's|that is|this is|it's|it is|that'll be|that will be|going to be) (?:a )?"
                      r"(?:hard |firm |definite )?(?:no|pass)\b|"
                      r"(?:i'm|i am|i'll|i will) (?:going to |gonna )?(?:have to )?pass\b|"
-                     r"(?:i|we) (?:can|could|will|'ll|am happy to|'m happy to) (?:\w+\W+){1,20}?"
+                     r"(?:i|we) (?:can|could|will|'ll|am happy to|'m happy to) [^.!?\n]*?"
                      r"but not (?:with|by|for|to|in|any|the|a)\b|"
                      r"(?:i'm|i am) (?:not|unable) (?:able |going |willing |comfortable |in a position )|"
                      r"(?:this|that|it) (?:isn't|is not|'s not|falls outside|is outside|is beyond|"
