@@ -281,11 +281,14 @@ def _write_target(tmp: Path, target: str, fmt: str | None, rows: dict[str, list]
     out = Path(result.out)
     if target in ("trl", "kto"):
         datasets, features = _features(target, fmt, keep_metadata)
-        dd = datasets.DatasetDict({s: datasets.Dataset.from_list(r, features=features) for s, r in rows.items()})
+        dd = datasets.DatasetDict({s: datasets.Dataset.from_list(r, features=features) if r else
+                                   datasets.Dataset.from_dict({k: [] for k in features}, features=features)
+                                   for s, r in rows.items()})
         was_disabled = datasets.utils.are_progress_bars_disabled()
         datasets.utils.disable_progress_bars()
         try:
-            dd.save_to_disk(os.fspath(tmp))
+            # one shard per split: an empty split saved with the default writes no shard and cannot be loaded
+            dd.save_to_disk(os.fspath(tmp), num_shards={k: max(1, -(-v.data.nbytes // 500_000_000)) for k, v in dd.items()})
         finally:
             if not was_disabled:
                 datasets.utils.enable_progress_bars()
