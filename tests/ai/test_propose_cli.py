@@ -193,3 +193,19 @@ def test_job_id_derives_from_the_normalised_command(tmp_path):
     assert job("--category", "direct_harm", "--seed", "1") != a
     assert job("--category", "direct_harm", "--harm", "stalking") != a
     assert job("--category", "direct_harm", "--job-id", "mine") == "mine"
+
+
+def test_judge_engine_llm_uses_the_same_backend(tmp_path):
+    from prefcraft.ai.judge import use_backend
+
+    db = str(tmp_path / "r.db")
+    try:
+        r = run("--backend", "scripted", "--category", "direct_harm", "--n", "2", "--store", db,
+                "--judge-engine", "llm", "--format", "json")
+    finally:
+        use_backend(None)
+    assert r.exit_code == 0, r.output
+    assert orjson.loads(r.stdout)["added"] == 2
+    for p in ReviewStore(db).list_pairs():
+        assert p.judgment["engine"] == "llm" and p.judgment["kind"] in {"refusal", "clarification"}
+        assert p.provenance["judge_engine"] == "llm"
