@@ -122,3 +122,30 @@ def test_small_batch_python_path_matches_vectorised_path() -> None:
     batch = [j.to_dict() for j in judge_many(prompts, responses)]
     single = [judge(p, r).to_dict() for p, r in zip(prompts, responses)]
     assert batch == single
+
+
+def test_every_cue_regex_is_cheap() -> None:
+    """Guards the 20,000 responses/s budget: a regex with nested bounded repetition (e.g.
+    ``(?:\\w+\\W+){1,20}?``) once cost 3x the whole engine. Each cue must scan 3,000 responses in
+    well under 0.15 s of CPU (typical: < 0.01 s)."""
+    import time
+
+    import polars as pl
+
+    from prefcraft.refusal import features as F
+    from prefcraft.refusal import rubric as R
+    from prefcraft.refusal.patterns import CUES
+
+    texts = [c[2] * 3 for c in CASES] * (3000 // len(CASES))
+    df = F.frame([c[1] for c in CASES] * (3000 // len(CASES)), texts)
+    df = df.with_columns(pl.col("n").alias("nc"), pl.col("n").str.slice(-220).alias("tail"))
+    slow = []
+    checks = [(name, {"head": "head", "body": "body", "all": "n"}[region], pat) for name, (region, pat) in CUES.items()]
+    checks += [(col, src, pat) for col, src, _, pat in R.SPEC]
+    for name, src, pat in checks:
+        t = time.process_time()
+        df.select(pl.col(src).str.count_matches(pat))
+        spent = time.process_time() - t
+        if spent > 0.15:
+            slow.append((name, round(spent, 3)))
+    assert not slow, slow
