@@ -209,3 +209,14 @@ def test_judge_engine_llm_uses_the_same_backend(tmp_path):
     for p in ReviewStore(db).list_pairs():
         assert p.judgment["engine"] == "llm" and p.judgment["kind"] in {"refusal", "clarification"}
         assert p.provenance["judge_engine"] == "llm"
+
+
+def test_config_file_names_the_backend(tmp_path):
+    cfg = tmp_path / "prefcraft.toml"
+    cfg.write_text(f'[backend]\nname = "scripted"\nscript = "demo"\n[cache]\npath = "{tmp_path / "c.db"}"\n')
+    db = str(tmp_path / "r.db")
+    r = run("--config", str(cfg), "--category", "benign", "--n", "1", "--store", db, "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert orjson.loads(r.stdout)["added"] == 1 and (tmp_path / "c.db").is_file()
+    r = run("--config", str(tmp_path / "missing.toml"), "--category", "benign", "--n", "1", "--store", db)
+    assert r.exit_code == 2 and "missing.toml: config file not found" in r.stderr

@@ -168,3 +168,15 @@ def test_http_date_retry_after_in_the_future():
 def test_missing_settings(kw, message):
     with pytest.raises(UsageError, match=message):
         create("openai", **kw)
+
+
+def test_missing_httpx_names_the_extra(monkeypatch):
+    import sys
+
+    from prefcraft.errors import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "httpx", None)  # as if the package were not installed
+    b = OpenAIBackend("m", base_url="http://127.0.0.1:9/v1")
+    with pytest.raises(MissingExtraError, match=r"The openai backend needs the optional package 'httpx', which is "
+                                                r"not installed. Install it with: pip install 'prefcraft\[llm\]'"):
+        b.complete(HI)

@@ -36,23 +36,34 @@ def free_port() -> int:
 
 
 class LiveServer:
+    """uvicorn serving ``app`` in a thread on a free port of 127.0.0.1 (retried if the port is taken)."""
+
     def __init__(self, app) -> None:
+        self.app = app
+
+    def _start(self) -> bool:
         import uvicorn
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    access_log=False))
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port,
+                                                    log_level="critical", access_log=False))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> "LiveServer":
         self.thread.start()
         deadline = time.monotonic() + 15
         while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the review server did not start")
+            if not self.thread.is_alive():
+                return False  # could not bind (someone took the port meanwhile)
+            if time.monotonic() > deadline:
+                raise RuntimeError("the review server did not start within 15 s")
             time.sleep(0.02)
-        return self
+        return True
+
+    def __enter__(self) -> "LiveServer":
+        for _ in range(3):
+            if self._start():
+                return self
+        raise RuntimeError("the review server could not bind a free port three times")
 
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True

@@ -90,6 +90,7 @@ def test_two_reviewers_saving_the_same_pair_conflict(page_for, live_server):
     with bo.expect_response(lambda r: r.request.method == "POST") as resp:
         bo.click("#save")
     assert resp.value.status == 409
+    bo.wait_for_load_state("load")  # the shortcuts script runs before 'load'; keys pressed earlier are lost
     banner = bo.locator("#conflict")
     assert banner.is_visible() and "your edit was not saved" in banner.text_content()
     assert "Ana's version" in bo.locator("#chosen .text").text_content()  # bo now sees the new version

@@ -140,22 +140,26 @@ def test_serve_runs_a_real_server_that_wants_its_token(tmp_path):
 
     db = str(tmp_path / "r.db")
     assert runner.invoke(app, ["review", "import", str(SAMPLE), db]).exit_code == 0
-    port = free_port()
     token = "tok-" + "x" * 20
     env = {**os.environ, "PREFCRAFT_REVIEW_TOKEN": token}
-    proc = subprocess.Popen([sys.executable, "-m", "prefcraft", "review", "serve", db, "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
+    for _attempt in range(3):  # a free port can be taken by someone else's connection before we bind it
+        port = free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "prefcraft", "review", "serve", db, "--port", str(port)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
-        while True:
+        r = None
+        while r is None and proc.poll() is None:
             try:
                 r = httpx.get(url + "/whoami", timeout=2)
-                break
             except httpx.TransportError:
-                assert proc.poll() is None, proc.stderr.read()
                 assert time.monotonic() < deadline, "server did not start"
                 time.sleep(0.1)
+        if r is not None:
+            break
+        err = proc.stderr.read()
+        assert "cannot listen" in err, err
+    try:
         assert r.status_code == 401 and "needs its token" in r.text
         r = httpx.get(url + "/whoami", headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200 and "Who is reviewing?" in r.text

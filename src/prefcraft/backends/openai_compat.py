@@ -125,9 +125,8 @@ class OpenAIBackend(Backend):
         return base / 2 + self._rng.uniform(0, base / 2)  # "equal jitter"
 
     def _complete(self, messages: list[Message], options: dict[str, Any]) -> Completion:
+        client = self._http()  # raises MissingExtraError (naming the pip command) without httpx
         import httpx
-
-        client = self._http()
         body = {"model": self.model, "messages": messages, **options}
         body.pop("stream", None)
         last: BackendError | None = None
