@@ -146,12 +146,14 @@ class Generator:
 
     def _accept(self, gp: GenPrompt, threshold: float) -> bool:
         full = " ".join(m["content"] for m in gp.messages)
-        word_threshold = max(WORD_DUP_THRESHOLD, threshold)
-        if self.words.find(full, word_threshold, first=True)[0] is not None:
+        word_probe = self.words.probe(full)
+        if self.words.find(word_probe, max(WORD_DUP_THRESHOLD, threshold), first=True)[0] is not None:
             return False
-        if not self.index.add(gp.text, threshold):
+        char_probe = self.index.probe(gp.text)
+        if self.index.find(char_probe, threshold, first=True)[0] is not None:
             return False
-        self.words.add(full, word_threshold)
+        self.words.insert(word_probe)
+        self.index.insert(char_probe)
         return True
 
     def prompt(self, category: str, harm: str, tries: int = 12, *, relax: bool = False,

@@ -76,7 +76,7 @@ class NearDupIndex:
         self._buckets: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
         self._sets: list[set[int]] = []
         self._sig_store = np.zeros((64, num_perm), dtype=np.uint64)
-        self._exact: set[str] = set()
+        self._exact: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self._sets)
@@ -87,25 +87,28 @@ class NearDupIndex:
         hashed = (values[:, None] * self._a[None, :] + self._b[None, :]) % _MERSENNE
         return hashed.min(axis=0)
 
-    def find(self, text: str, threshold: float | None = None, *, first: bool = False
-             ) -> tuple[int | None, float]:
+    def probe(self, text: str) -> tuple[str, set[int], np.ndarray, list[bytes]]:
+        """Everything a look-up and an insert need, computed once: (normalised text, tokens,
+        MinHash signature, band keys)."""
+        sh = self._tokens(text)
+        sig = self._signature(sh)
+        keys = [sig[b * self.rows:(b + 1) * self.rows].tobytes() for b in range(self.bands)]
+        return normalise(text), sh, sig, keys
+
+    def find(self, text, threshold: float | None = None, *, first: bool = False) -> tuple[int | None, float]:
         """Return (index of the most similar kept text at or above the threshold, its Jaccard).
 
-        Candidates come from the LSH buckets; their MinHash agreement screens out the clearly
-        dissimilar ones (estimate more than 0.25 below the threshold) before the exact Jaccard.
-        With ``first`` the first match is returned instead of the best one.
+        ``text`` is a string or a :meth:`probe`. Candidates come from the LSH buckets; their MinHash
+        agreement screens out the clearly dissimilar ones (estimate more than 0.25 below the
+        threshold) before the exact Jaccard. With ``first`` the first match is returned.
         """
         threshold = self.threshold if threshold is None else threshold
-        norm = normalise(text)
-        sh = self._tokens(text)
-        if norm in self._exact:
-            for i, other in enumerate(self._sets):
-                if other == sh:
-                    return i, 1.0
-        sig = self._signature(sh)
+        norm, sh, sig, keys = self.probe(text) if isinstance(text, str) else text
+        same = self._exact.get(norm)
+        if same is not None and self._sets[same] == sh:
+            return same, 1.0
         cand: set[int] = set()
-        for band in range(self.bands):
-            key = sig[band * self.rows:(band + 1) * self.rows].tobytes()
+        for band, key in enumerate(keys):
             cand.update(self._buckets[band].get(key, ()))
         if not cand:
             return None, 0.0
@@ -124,16 +127,9 @@ class NearDupIndex:
                     break
         return best, best_j
 
-    def add(self, text: str, threshold: float | None = None) -> bool:
-        """Keep ``text`` unless it nearly duplicates a kept one; return whether it was kept.
-
-        A looser ``threshold`` than the index's (say 0.85) only refuses closer copies; LSH candidates
-        are tuned for the index's own threshold, so they include every pair above a looser one."""
-        dup, _ = self.find(text, threshold, first=True)
-        if dup is not None:
-            return False
-        sh = self._tokens(text)
-        sig = self._signature(sh)
+    def insert(self, probe: tuple[str, set[int], np.ndarray, list[bytes]]) -> int:
+        """Keep a probed text unconditionally; return its index."""
+        norm, sh, sig, keys = probe
         idx = len(self._sets)
         if idx >= len(self._sig_store):
             grown = np.zeros((max(64, 2 * len(self._sig_store)), self._sig_store.shape[1]), dtype=np.uint64)
@@ -141,10 +137,20 @@ class NearDupIndex:
             self._sig_store = grown
         self._sig_store[idx] = sig
         self._sets.append(sh)
-        self._exact.add(normalise(text))
-        for band in range(self.bands):
-            key = sig[band * self.rows:(band + 1) * self.rows].tobytes()
+        self._exact.setdefault(norm, idx)
+        for band, key in enumerate(keys):
             self._buckets[band].setdefault(key, []).append(idx)
+        return idx
+
+    def add(self, text: str, threshold: float | None = None) -> bool:
+        """Keep ``text`` unless it nearly duplicates a kept one; return whether it was kept.
+
+        A looser ``threshold`` than the index's (say 0.85) only refuses closer copies; LSH candidates
+        are tuned for the index's own threshold, so they include every pair above a looser one."""
+        pr = self.probe(text)
+        if self.find(pr, threshold, first=True)[0] is not None:
+            return False
+        self.insert(pr)
         return True
 
 
@@ -154,10 +160,11 @@ def near_duplicate_pairs(texts: list[str], threshold: float = 0.5) -> list[tuple
     found: list[tuple[int, int, float]] = []
     kept_to_pos: list[int] = []
     for pos, text in enumerate(texts):
-        dup, j = index.find(text)
+        pr = index.probe(text)
+        dup, j = index.find(pr)
         if dup is not None:
             found.append((kept_to_pos[dup], pos, j))
             continue
-        index.add(text)
+        index.insert(pr)
         kept_to_pos.append(pos)
     return found
