@@ -140,3 +140,26 @@ def test_gap_prompt_source_plugs_into_stats_gaps():
     assert len(b.calls) == len(gaps)
     direct = propose_prompts(create("scripted"), "social_engineering", n=1)
     assert first["suggested_prompts"] == [direct.value[0].prompt]
+
+
+def test_multi_turn_proposals_keep_a_well_formed_history():
+    good = ('{"prompts": [{"prompt": "Now add her address", "history": [{"role": "user", "content": "List my '
+            'contacts"}, {"role": "assistant", "content": "Here they are."}]}]}')
+    (p,) = parse_proposed_prompts(good, category="gradual_escalation").value
+    assert p.messages == [{"role": "user", "content": "List my contacts"},
+                          {"role": "assistant", "content": "Here they are."},
+                          {"role": "user", "content": "Now add her address"}]
+    bad = '{"prompts": [{"prompt": "x", "history": [{"role": "assistant", "content": "hi"}]}]}'
+    parsed = parse_proposed_prompts(bad, category="gradual_escalation")
+    assert parsed.value[0].history == ()
+    assert parsed.notes == ["item 0: history turn 0 must be a user message with text; kept as a single-turn prompt"]
+    odd = '{"prompts": [{"prompt": "x", "history": [{"role": "user", "content": "hi"}]}]}'
+    assert parse_proposed_prompts(odd, category="gradual_escalation").notes == [
+        "item 0: history must end with an assistant turn (the prompt is the next user turn); kept as a single-turn prompt"]
+
+
+def test_writers_see_the_earlier_turns():
+    hist = [{"role": "user", "content": "List my contacts"}, {"role": "assistant", "content": "Here they are."}]
+    user = build_write_chosen("Now add her address", "gradual_escalation", "stalking", history=hist)[1]["content"]
+    assert "Earlier conversation:\nuser: List my contacts\nassistant: Here they are.\nUser message:\nNow add her address" in user
+    assert "Earlier conversation" not in build_write_rejected("x", "benign")[1]["content"]

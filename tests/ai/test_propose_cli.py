@@ -220,3 +220,12 @@ def test_config_file_names_the_backend(tmp_path):
     assert orjson.loads(r.stdout)["added"] == 1 and (tmp_path / "c.db").is_file()
     r = run("--config", str(tmp_path / "missing.toml"), "--category", "benign", "--n", "1", "--store", db)
     assert r.exit_code == 2 and "missing.toml: config file not found" in r.stderr
+
+
+def test_gradual_escalation_proposals_are_multi_turn_conversations(tmp_path):
+    db = str(tmp_path / "r.db")
+    r = run("--backend", "scripted", "--category", "gradual_escalation", "--n", "4", "--store", db, "-q")
+    assert r.exit_code == 0, r.output
+    pairs = [sp.pair for sp in ReviewStore(db).list_pairs()]
+    assert all(p.is_multi_turn and p.format == "conversational" and "multi_turn" in p.tags for p in pairs)
+    assert [m["role"] for m in pairs[0].prompt] == ["user", "assistant", "user"]

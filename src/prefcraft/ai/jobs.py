@@ -174,19 +174,25 @@ def _propose_one(backend: Backend, slot: Slot, spec: ProposalSpec, tax: Any, sou
     sub = slot.subcategory if "subcategory" in slot.explicit else (proposal.subcategory or slot.subcategory)
     harm = slot.harm if "harm" in slot.explicit else (proposal.harm or slot.harm)
     style = proposal.style or slot.style
-    chosen = tasks.parse_response_text(call(tasks.build_write_chosen(proposal.prompt, slot.category, harm),
-                                            "write_chosen"))
+    hist = proposal.history
+    chosen = tasks.parse_response_text(call(tasks.build_write_chosen(proposal.prompt, slot.category, harm,
+                                                                     history=hist), "write_chosen"))
     if not chosen.ok:
         out.error, out.raw = f"write_chosen: {chosen.error}", chosen.raw
         return out
-    rejected = tasks.parse_response_text(call(tasks.build_write_rejected(proposal.prompt, slot.category, harm),
-                                              "write_rejected"))
+    rejected = tasks.parse_response_text(call(tasks.build_write_rejected(proposal.prompt, slot.category, harm,
+                                                                         history=hist), "write_rejected"))
     if not rejected.ok:
         out.error, out.raw = f"write_rejected: {rejected.error}", rejected.raw
         return out
-    out.pair = PreferencePair.from_strings(proposal.prompt, chosen.value, rejected.value,
-                                           category=slot.category, subcategory=sub, harm=harm,
-                                           source=source, tags=["proposed", f"style:{style}"])
+    fields = dict(category=slot.category, subcategory=sub, harm=harm, source=source,
+                  tags=["proposed", f"style:{style}"] + (["multi_turn"] if hist else []))
+    if hist:
+        out.pair = PreferencePair(prompt=proposal.messages, chosen=[{"role": "assistant", "content": chosen.value}],
+                                  rejected=[{"role": "assistant", "content": rejected.value}],
+                                  format="conversational", **fields)
+    else:
+        out.pair = PreferencePair.from_strings(proposal.prompt, chosen.value, rejected.value, **fields)
     return out
 
 

@@ -50,11 +50,37 @@ class Parsed(Generic[T]):
 
 @dataclass(frozen=True)
 class ProposedPrompt:
+    """A proposed user prompt; ``history`` holds earlier turns (user first, alternating) if multi-turn."""
+
     prompt: str
     category: str
     subcategory: str | None = None
     harm: str | None = None
     style: str | None = None
+    history: tuple[dict[str, str], ...] = ()
+
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        """The whole prompt side of a pair: the history, then the prompt as the last user turn."""
+        return [dict(m) for m in self.history] + [{"role": "user", "content": self.prompt}]
+
+
+def _history(value: Any) -> tuple[tuple[dict[str, str], ...], str | None]:
+    """Earlier turns: user/assistant alternating, starting with user, ending with assistant."""
+    if value in (None, []):
+        return (), None
+    if not isinstance(value, list):
+        return (), "history is not a list"
+    out = []
+    for j, m in enumerate(value):
+        want = "user" if j % 2 == 0 else "assistant"
+        if not isinstance(m, dict) or m.get("role") != want or not isinstance(m.get("content"), str) \
+                or not m["content"].strip():
+            return (), f"history turn {j} must be a {want} message with text"
+        out.append({"role": want, "content": m["content"].strip()})
+    if out[-1]["role"] != "assistant":
+        return (), "history must end with an assistant turn (the prompt is the next user turn)"
+    return tuple(out), None
 
 
 def _taxonomy(taxonomy: Any = None):
@@ -134,7 +160,10 @@ def parse_proposed_prompts(text: str, *, category: str, taxonomy: Any = None) ->
         if harm not in (None, "any") and harm_id is None:
             notes.append(f"item {i}: unknown harm {harm!r}; dropped")
         style = item.get("style") if item.get("style") in STYLES else None
-        out.append(ProposedPrompt(item["prompt"].strip(), category, sub_id, harm_id, style))
+        history, why = _history(item.get("history"))
+        if why:
+            notes.append(f"item {i}: {why}; kept as a single-turn prompt")
+        out.append(ProposedPrompt(item["prompt"].strip(), category, sub_id, harm_id, style, history))
     if not out:
         return Parsed(False, None, text, "the JSON holds no usable prompts", notes)
     return Parsed(True, out, text, None, notes)
@@ -159,13 +188,17 @@ def propose_prompts(backend: Backend, category: str, subcategory: str | None = N
 # -- chosen / rejected ------------------------------------------------------------------------------
 
 def build_write_chosen(prompt: str, category: str, harm: str | None = None, *,
-                       prompts_dir: str | None = None) -> list[dict[str, str]]:
-    return load_prompt("write_chosen", prompts_dir).render(prompt=prompt, category=category, harm=harm)
+                       history: Sequence[dict[str, str]] = (), prompts_dir: str | None = None) -> list[dict[str, str]]:
+    """``history``: earlier turns of a multi-turn prompt (shown to the writer as context)."""
+    return load_prompt("write_chosen", prompts_dir).render(prompt=prompt, category=category, harm=harm,
+                                                           history=list(history))
 
 
 def build_write_rejected(prompt: str, category: str, harm: str | None = None, *,
+                         history: Sequence[dict[str, str]] = (),
                          prompts_dir: str | None = None) -> list[dict[str, str]]:
-    return load_prompt("write_rejected", prompts_dir).render(prompt=prompt, category=category, harm=harm)
+    return load_prompt("write_rejected", prompts_dir).render(prompt=prompt, category=category, harm=harm,
+                                                             history=list(history))
 
 
 _LABEL = re.compile(r"^\s*(?:assistant|response|reply|chosen|rejected|answer)\s*:\s*", re.I)
@@ -190,17 +223,19 @@ def parse_response_text(text: str) -> Parsed[str]:
 
 
 def write_chosen(backend: Backend, prompt: str, category: str, harm: str | None = None, *,
-                 seed: int | None = None, **options: Any) -> Parsed[str]:
+                 history: Sequence[dict[str, str]] = (), seed: int | None = None, **options: Any) -> Parsed[str]:
     """A graceful refusal (or help / a clarifying question for benign / edge cases)."""
     opts = {**load_prompt("write_chosen").options, "seed": seed, **options}
-    return parse_response_text(backend.complete(build_write_chosen(prompt, category, harm), **opts).text)
+    msgs = build_write_chosen(prompt, category, harm, history=history)
+    return parse_response_text(backend.complete(msgs, **opts).text)
 
 
 def write_rejected(backend: Backend, prompt: str, category: str, harm: str | None = None, *,
-                   seed: int | None = None, **options: Any) -> Parsed[str]:
+                   history: Sequence[dict[str, str]] = (), seed: int | None = None, **options: Any) -> Parsed[str]:
     """A realistic dispreferred reply (compliance; an over-refusal for benign prompts)."""
     opts = {**load_prompt("write_rejected").options, "seed": seed, **options}
-    return parse_response_text(backend.complete(build_write_rejected(prompt, category, harm), **opts).text)
+    msgs = build_write_rejected(prompt, category, harm, history=history)
+    return parse_response_text(backend.complete(msgs, **opts).text)
 
 
 # -- judge ------------------------------------------------------------------------------------------
