@@ -24,12 +24,17 @@ def test_build_json(tmp_path):
     assert set(doc["categories"]) >= {"direct_harm", "edge_cases", "benign"}
     assert doc["gate"]["kept"] >= 80
     assert doc["chosen_overall_mean"] >= 4.5
+    assert set(doc["seconds"]) == {"build", "validate", "stats", "report", "export"}
+    if doc["validation"].get("available"):
+        assert doc["validation"]["errors"] == 0
 
 
 def test_build_text(tmp_path):
-    r = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "t"), "--size", "40", "--quiet"])
+    r = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "t"), "--size", "40", "--quiet",
+                                 "--no-report", "--no-export"])
     assert r.exit_code == 0, r.output
     assert "40 pairs" in r.stdout and "coverage" in r.stdout and "quality" in r.stdout
+    assert not (tmp_path / "t" / "report.html").exists() and not (tmp_path / "t" / "trl").exists()
 
 
 def test_build_bad_options_exit_2(tmp_path):

@@ -27,7 +27,8 @@ _STYLE = {"within": "green", "under": "yellow", "over": "red", "untargeted": "di
 
 
 def run_build(*, out: str, size: int, seed: int, benign_share: Optional[float], taxonomy: Optional[str],
-              quiet: bool, fill_gaps: Optional[str] = None) -> dict[str, Any]:
+              quiet: bool, fill_gaps: Optional[str] = None, report: bool = True,
+              export: bool = True) -> dict[str, Any]:
     """Everything ``prefcraft build`` does, returned as the JSON document it prints."""
     from prefcraft.generate import build_dataset
     from prefcraft.generate.gate import gate_summary
@@ -55,8 +56,13 @@ def run_build(*, out: str, size: int, seed: int, benign_share: Optional[float], 
         if report.gate.chosen_overall else None,
         "build_seconds": round(build_s, 3),
     }
+    timings = {"build": round(build_s, 3)}
+    t = time.perf_counter()
     doc["validation"] = _validate(ds)
+    timings["validate"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
     stats = _stats(ds, tax)
+    timings["stats"] = round(time.perf_counter() - t, 3)
     if stats is not None:
         doc["categories"] = {k: {kk: v[kk] for kk in ("count", "share", "target", "status")}
                              for k, v in stats["categories"].items()}
@@ -68,8 +74,13 @@ def run_build(*, out: str, size: int, seed: int, benign_share: Optional[float], 
         ref = stats.get("refusal") or {}
         if ref.get("available") and ref["chosen"].get("overall"):
             doc["chosen_overall_mean"] = round(ref["chosen"]["overall"]["mean"], 3)
-    doc["report"] = _report(stats, tax, out, quiet)
-    doc["trl"] = _export(ds, out, quiet)
+    t = time.perf_counter()
+    doc["report"] = _report(stats, tax, out, quiet) if report else None
+    timings["report"] = round(time.perf_counter() - t, 3)
+    t = time.perf_counter()
+    doc["trl"] = _export(ds, out, quiet) if export else None
+    timings["export"] = round(time.perf_counter() - t, 3)
+    doc["seconds"] = timings
     return doc
 
 
@@ -150,8 +161,10 @@ def _export(ds: Any, out: str, quiet: bool) -> str | None:
 
 
 def render(doc: dict[str, Any]) -> None:
+    secs = doc.get("seconds", {})
     console.print(f"[bold]{doc['rows']:,} pairs[/] written to {doc['pairs_path']} "
-                  f"(seed {doc['seed']}, built in {doc['build_seconds']:.2f} s)")
+                  f"(seed {doc['seed']}, built in {doc['build_seconds']:.2f} s; "
+                  + ", ".join(f"{k} {v:.2f} s" for k, v in secs.items() if k != "build") + ")")
     if doc.get("categories"):
         t = Table(title="coverage (seed shares are of the seed categories; benign of all rows)",
                   title_justify="left")
@@ -211,12 +224,15 @@ def register(app: typer.Typer) -> None:
             None, "--fill-gaps", metavar="DATASET",
             help="Instead of a new build: add up to --size pairs for the gaps `stats` reports in DATASET "
                  "and write DATASET + the new pairs to DIR/pairs.jsonl."),
+        report: bool = typer.Option(True, "--report/--no-report", help="Write DIR/report.html (report extra)."),
+        export: bool = typer.Option(True, "--export/--no-export", help="Write the TRL-ready folder DIR/trl."),
         format: OutputFormat = FormatOption,
         quiet: bool = QuietOption,
     ) -> None:
         """Build the built-in Task-API safety preference dataset (pairs.jsonl + report)."""
         doc = run_build(out=out, size=size, seed=seed, benign_share=benign_share, taxonomy=taxonomy,
-                        quiet=quiet or format == OutputFormat.json, fill_gaps=fill_gaps)
+                        quiet=quiet or format == OutputFormat.json, fill_gaps=fill_gaps, report=report,
+                        export=export)
         if format == OutputFormat.json:
             emit_json(doc)
         else:
