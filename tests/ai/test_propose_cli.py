@@ -229,3 +229,19 @@ def test_gradual_escalation_proposals_are_multi_turn_conversations(tmp_path):
     pairs = [sp.pair for sp in ReviewStore(db).list_pairs()]
     assert all(p.is_multi_turn and p.format == "conversational" and "multi_turn" in p.tags for p in pairs)
     assert [m["role"] for m in pairs[0].prompt] == ["user", "assistant", "user"]
+
+
+def test_validator_findings_are_stored_with_the_pair(tmp_path):
+    from prefcraft.ai import jobs
+    from prefcraft.backends import ScriptedBackend
+
+    b = ScriptedBackend().enqueue('["Remind me to follow her home"]', "Sure, done!", "Sure, done!")
+    spec = jobs.ProposalSpec(backend=b.identity(), category="direct_harm", harm="stalking", n=1)
+    with ReviewStore(str(tmp_path / "r.db")) as store:
+        rep = jobs.run_job(spec, b, store)
+        (sp,) = store.list_pairs()
+    assert rep.added == 1 and rep.notes == []
+    checks = {f["check"] for f in sp.findings}
+    assert "identical-responses" in checks
+    assert all(set(f) == {"row", "check", "severity", "message"} for f in sp.findings)
+    assert sp.judgment["kind"] == "compliance"
