@@ -27,8 +27,8 @@ _STYLE = {"within": "green", "under": "yellow", "over": "red", "untargeted": "di
 
 
 def run_build(*, out: str, size: int, seed: int, benign_share: Optional[float], taxonomy: Optional[str],
-              quiet: bool, fill_gaps: Optional[str] = None, report: bool = True,
-              export: bool = True) -> dict[str, Any]:
+              quiet: bool, fill_gaps: Optional[str] = None, write_report: bool = True,
+              write_export: bool = True) -> dict[str, Any]:
     """Everything ``prefcraft build`` does, returned as the JSON document it prints."""
     from prefcraft.generate import build_dataset
     from prefcraft.generate.gate import gate_summary
@@ -75,10 +75,10 @@ def run_build(*, out: str, size: int, seed: int, benign_share: Optional[float], 
         if ref.get("available") and ref["chosen"].get("overall"):
             doc["chosen_overall_mean"] = round(ref["chosen"]["overall"]["mean"], 3)
     t = time.perf_counter()
-    doc["report"] = _report(stats, tax, out, quiet) if report else None
+    doc["report"] = _report(stats, tax, out, quiet) if write_report else None
     timings["report"] = round(time.perf_counter() - t, 3)
     t = time.perf_counter()
-    doc["trl"] = _export(ds, out, quiet) if export else None
+    doc["trl"] = _export(ds, out, quiet) if write_export else None
     timings["export"] = round(time.perf_counter() - t, 3)
     doc["seconds"] = timings
     return doc
@@ -231,8 +231,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Build the built-in Task-API safety preference dataset (pairs.jsonl + report)."""
         doc = run_build(out=out, size=size, seed=seed, benign_share=benign_share, taxonomy=taxonomy,
-                        quiet=quiet or format == OutputFormat.json, fill_gaps=fill_gaps, report=report,
-                        export=export)
+                        quiet=quiet or format == OutputFormat.json, fill_gaps=fill_gaps, write_report=report,
+                        write_export=export)
         if format == OutputFormat.json:
             emit_json(doc)
         else:
