@@ -85,7 +85,8 @@ def register(app: typer.Typer) -> None:
         total = sum(result.splits.values())
         console.print(f"exported {total:,} rows to {result.out} ({result.target}"
                       + (f", {result.format}" if result.format else "")
-                      + f"): " + ", ".join(f"{s} {n:,}" for s, n in result.splits.items()), markup=False)
+                      + "): " + ", ".join(f"{s} {n:,}" for s, n in result.splits.items()), markup=False,
+                      highlight=False, soft_wrap=True)
         if not quiet:
             note(f"splits keep {result.linked_rows:,} rows that share a prompt, a near-duplicate or a "
                  f"conversation together ({result.groups:,} groups)", quiet)
