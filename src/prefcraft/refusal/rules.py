@@ -122,8 +122,7 @@ def off_topic(prompt: str, response: str) -> bool:
 # evidence (computed lazily, per response, in Python)
 # ------------------------------------------------------------------------------------------------
 _QUOTE_RE = re.compile(r"[\u2018\u2019\u201b\u0060\u00b4]")
-_EVIDENCE_RE = {name: (region, re.compile(pat, re.IGNORECASE | re.MULTILINE if pat.startswith("^") and
-                                          name != "first_sentence_negated" else re.IGNORECASE))
+_EVIDENCE_RE = {name: (region, re.compile(pat, re.IGNORECASE))
                 for name, (region, pat) in CUES.items() if name in CUE_LABELS}
 
 
@@ -140,19 +139,15 @@ def evidence(response: str, kind: str, offtopic: bool = False) -> list[Span]:
     head_end = start0 + HEAD_CHARS
     spans: list[Span] = []
     for name, (region, rx) in _EVIDENCE_RE.items():
-        lo, hi = {"head": (start0, head_end), "body": (head_end, F.BODY_CHARS),
-                  "all": (start0, F.BODY_CHARS)}[region]
-        if region != "head" or not rx.pattern.startswith("^"):
-            m = rx.search(text, lo, min(hi, len(text)))
-        else:
-            m = rx.match(text[lo:hi])
-            if m:
-                m = _Shift(m, lo)
+        lo, hi = {"head": (start0, head_end), "body": (head_end, start0 + F.BODY_CHARS),
+                  "all": (start0, start0 + F.BODY_CHARS)}[region]
+        m = rx.search(text[lo:hi])  # slice, so "^" means the start of the region as in polars
         if m and m.end() > m.start():
-            spans.append(Span(m.start(), m.end(), CUE_LABELS[name], response[m.start():m.end()]))
+            a, b = m.start() + lo, m.end() + lo
+            spans.append(Span(a, b, CUE_LABELS[name], response[a:b]))
     if kind in _GRADED:
         for label, rx in _RUBRIC_EVIDENCE.items():
-            m = rx.search(text, 0, F.BODY_CHARS)
+            m = rx.search(text, start0, start0 + F.BODY_CHARS)
             if m and m.end() > m.start():
                 spans.append(Span(m.start(), m.end(), label, response[m.start():m.end()]))
     if offtopic:
@@ -164,19 +159,6 @@ def evidence(response: str, kind: str, offtopic: bool = False) -> list[Span]:
             seen.add((sp.start, sp.end, sp.label))
             out.append(sp)
     return out
-
-
-class _Shift:
-    __slots__ = ("_m", "_d")
-
-    def __init__(self, m: re.Match, d: int) -> None:
-        self._m, self._d = m, d
-
-    def start(self) -> int:
-        return self._m.start() + self._d
-
-    def end(self) -> int:
-        return self._m.end() + self._d
 
 
 def adjust(df: pl.DataFrame, pr: np.ndarray, pp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
