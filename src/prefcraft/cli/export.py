@@ -9,14 +9,14 @@ import typer
 
 from prefcraft.cli._common import console, emit_json, err_console, note
 
-_HELP = """Export PATH for training: by default a datasets.DatasetDict (train/test) saved with save_to_disk
-in DIR, plus train.jsonl/test.jsonl, a dataset card (README.md) and export.json.
-
-The pre-flight (on by default) reports identical / empty / role-broken rows, mixed formats and, with
---tokenizer, the rows TRL would silently drop (prompt >= --max-length), truncate, or tokenise with a
-prefix mismatch. Errors stop the export (exit 1, nothing written) unless --force.
-
---chat-template takes a template shipped with trl ({names}), a .jinja file or a tokenizer folder."""
+_HELP = (
+    "Export PATH for training: by default a datasets.DatasetDict (train/test) saved with save_to_disk in DIR, "
+    "plus train.jsonl/test.jsonl, a dataset card (README.md) and export.json.\n\n"
+    "The pre-flight (on by default) reports identical / empty / role-broken rows, mixed formats and, with "
+    "--tokenizer, the rows TRL would silently drop (prompt >= --max-length), truncate, or tokenise with a "
+    "prefix mismatch. Errors stop the export (exit 1, nothing written) unless --force.\n\n"
+    "--chat-template takes a template shipped with trl ({names}), a .jinja file or a tokenizer folder."
+)
 
 
 def _template_names() -> str:
