@@ -201,6 +201,8 @@ def render(doc: dict[str, Any]) -> None:
         if "distinct_3" in d:
             q.add_row("prompt distinct-3", f"{d['distinct_3']:.2f}")
     console.print(q)
+    for step in {x["step"]: x for x in doc["gate"].get("skipped", [])}.values():
+        console.print(f"[yellow]quality gate step skipped: {step['step']} ({step['reason']})[/]")
     if doc["shortfall"]:
         console.print(f"[yellow]shortfall (language data ran out): {doc['shortfall']}[/]")
     for key, label in (("report", "report"), ("trl", "TRL folder")):
