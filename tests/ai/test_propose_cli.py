@@ -245,3 +245,33 @@ def test_validator_findings_are_stored_with_the_pair(tmp_path):
     assert "identical-responses" in checks
     assert all(set(f) == {"row", "check", "severity", "message"} for f in sp.findings)
     assert sp.judgment["kind"] == "compliance"
+
+
+def test_a_refused_request_skips_its_slot_and_a_dead_server_stops_the_job_resumably(tmp_path):
+    from fake_openai import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    try:
+        server.push(status=400, body='{"error": {"code": "content_filter", "message": "flagged"}}')  # slot-0
+        server.push(text='["Set a reminder to text Jo forty times tonight"]')                       # slot-1
+        server.push(text="I won't send Jo that many texts; want help writing one message?")
+        server.push(text="Done! 40 texts scheduled.")
+        db = str(tmp_path / "r.db")
+        args = ["--backend", "openai", "--model", "m", "--base-url", server.base_url, "--category", "direct_harm",
+                "--harm", "harassment", "--store", db, "--no-cache", "--concurrency", "1", "--max-retries", "1"]
+        r = run(*args, "--n", "2", "--format", "json")
+        assert r.exit_code == 1, r.output
+        rep = orjson.loads(r.stdout)
+        assert rep["added"] == 1 and rep["failed"][0]["key"] == "slot-0"
+        assert rep["failed"][0]["error"].startswith("backend refused this request: POST ")
+        assert "content_filter" in rep["failed"][0]["raw"]
+        for _ in range(4):
+            server.push(status=503, body="overloaded")
+        r = run(*args, "--n", "3")
+        assert r.exit_code == 1
+        msg = " ".join(r.stderr.split())
+        assert msg.startswith(f"error: POST {server.base_url}/chat/completions returned HTTP 503: overloaded.")
+        assert msg.endswith(f"(gave up after 2 attempts) — the job stopped with 0/3 pairs stored in {db}; fix the "
+                            "cause and run the same command again to resume")
+    finally:
+        server.stop()

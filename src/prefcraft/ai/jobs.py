@@ -22,7 +22,7 @@ from typing import Any
 
 from prefcraft.ai import tasks
 from prefcraft.ai.prompts import load_prompt
-from prefcraft.backends.base import Backend
+from prefcraft.backends.base import Backend, BackendError
 from prefcraft.errors import UsageError
 from prefcraft.model import Dataset, PreferencePair, canonical_json
 
@@ -315,32 +315,55 @@ def run_job(spec: ProposalSpec, backend: Backend, store: Any, *, job_id: str | N
             progress(report.done, report.total)
 
     def work(slot: Slot) -> SlotOutcome:
-        return _propose_one(backend, slot, spec, tax, source)
+        try:
+            return _propose_one(backend, slot, spec, tax, source)
+        except BackendError as exc:
+            if _request_specific(exc):  # e.g. a content filter refusing this one prompt: skip the slot
+                return SlotOutcome(slot, error=f"backend refused this request: {exc}", raw=exc.body)
+            raise
 
-    if workers == 1:
-        for s in pending:
-            finish(work(s))
-    else:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prefcraft-propose") as pool:
-            it = iter(pending)
-            running: set[Future] = set()
-            try:
-                for s in it:
-                    running.add(pool.submit(work, s))
-                    if len(running) >= workers * 2:
-                        break
-                while running:
-                    finished, running = wait(running, return_when=FIRST_COMPLETED)
-                    for f in finished:
-                        finish(f.result())
-                        nxt = next(it, None)
-                        if nxt is not None:
-                            running.add(pool.submit(work, nxt))
-            except BaseException:
-                for f in running:
-                    f.cancel()
-                raise
+    try:
+        _run(pending, work, finish, workers)
+    except BackendError as exc:
+        stored = report.done
+        raise BackendError(f"{exc} — the job stopped with {stored}/{report.total} pairs stored in "
+                           f"{report.store}; fix the cause and run the same command again to resume",
+                           url=exc.url, status=exc.status, body=exc.body, attempts=exc.attempts) from None
     if not report.failed:
         store.finish_job(job_id)
     report.seconds = round(time.monotonic() - t0, 3)
     return report
+
+
+def _request_specific(exc: BackendError) -> bool:
+    """A 4xx about this request (400/413/422, a content filter) rather than the server or the setup."""
+    return exc.status is not None and 400 <= exc.status < 500 and exc.status not in (401, 403, 404, 408, 409,
+                                                                                    425, 429)
+
+
+def _run(pending: list[Slot], work: Callable[[Slot], SlotOutcome], finish: Callable[[SlotOutcome], None],
+         workers: int) -> None:
+    """LLM work on a thread pool (at most ``2 × workers`` slots queued); ``finish`` on this thread."""
+    if workers == 1:
+        for s in pending:
+            finish(work(s))
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prefcraft-propose") as pool:
+        it = iter(pending)
+        running: set[Future] = set()
+        try:
+            for s in it:
+                running.add(pool.submit(work, s))
+                if len(running) >= workers * 2:
+                    break
+            while running:
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for f in finished:
+                    finish(f.result())
+                    nxt = next(it, None)
+                    if nxt is not None:
+                        running.add(pool.submit(work, nxt))
+        except BaseException:
+            for f in running:
+                f.cancel()
+            raise
