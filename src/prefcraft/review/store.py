@@ -458,6 +458,8 @@ class ReviewStore:
         reviewer = _check_reviewer(reviewer)
         if decision == "reject" and not (reason or "").strip():
             raise UsageError("a rejection needs a reason (what is wrong with this pair)")
+        if reason is not None and len(reason) > 2000:
+            raise UsageError(f"the reason is {len(reason):,} characters; keep it under 2,000")
         conn, _ = self._begin_checked(store_id, version, decision)
         try:
             cur = conn.execute("INSERT INTO reviews (pair, reviewer, decision, reason, version, created) "
