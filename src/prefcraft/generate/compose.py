@@ -66,6 +66,8 @@ class Composer:
                 return render(frame, {"vp": vp, "vp2": second})
         self._two_alts = False
         frame = self.p.choice("frame.alt", self.r["alt_frames"])
+        if "instead" in frame:
+            vp = vp.replace(" instead,", ",").replace(" instead", "")  # never "instead … instead"
         return render(frame, {"vp": vp})
 
     def _ask(self, gp: GenPrompt, slots: dict[str, str]) -> str:
