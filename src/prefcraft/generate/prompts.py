@@ -128,7 +128,8 @@ class PromptEngine:
         if self.rng.random() < self.pad_opener:
             parts.insert(0, self.picker.choice("ctx.opener", ctx["openers"]))
         if self.rng.random() < self.pad_closer:
-            parts[-1] = parts[-1].rstrip(".") + self.rng.choice((". ", ", ", " - "))
+            last = parts[-1].rstrip(".")
+            parts[-1] = last + (" " if last.endswith(("?", "!")) else self.rng.choice((". ", ", ", " - ")))
             parts.append(self.picker.choice("ctx.closer", ctx["closers"]))
         return tidy(" ".join(parts))
 
