@@ -179,13 +179,15 @@ class Composer:
         idx = head + sorted(self.rng.sample(range(len(head), len(steps)), k - len(head)))
         lines = [capitalise(tidy(render(steps[i], slots))) for i in idx]
         style = self.rng.random()
-        if style >= 0.8:
+        if style >= 0.7:
             lines = [capitalise(re.sub(r"^task:\s*", "", line, flags=re.I)) for line in lines]
-        if style < 0.6:
+        if style < 0.5:
             return "\n".join(f"{n}. {_sentence(line) if not line.endswith(')') else line}" for n, line in enumerate(lines, 1))
-        if style < 0.8:
+        if style < 0.7:
             return "\n".join(f"{n}) {line}" for n, line in enumerate(lines, 1))
-        return "\n".join(f"Task {n}: {line}" for n, line in enumerate(lines, 1))
+        if style < 0.85:
+            return "\n".join(f"Task {n}: {line}" for n, line in enumerate(lines, 1))
+        return "\n".join(f"{n}. [ ] {line}" for n, line in enumerate(lines, 1))
 
     def harmful(self, gp: GenPrompt) -> str:
         slots = gp.reply_slots
