@@ -92,6 +92,8 @@ def measure(ds) -> dict:
     out["chars_chosen"] = statistics.fmean(len(t) for t in chosen)
     out["chars_rejected"] = statistics.fmean(len(t) for t in rejected)
     out["chosen_longer_share"] = sum(len(c) > len(r) for c, r in zip(chosen, rejected)) / len(pairs)
+    out["first6_rejected_share"], out["first6_rejected"] = first_six_share(rejected)
+    out["trigram_ratio_rejected"] = trigram_ratio(rejected)
     from prefcraft.generate.gate import find_validator
 
     validate = find_validator()
@@ -150,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(r[0]) for r in rows)
     for name, value, target, good in rows:
         print(f"{ok(good)}  {name.ljust(width)}  {value}  (target {target})")
-    print(f"     distinct word-trigram ratio, prompts: {m['trigram_ratio_prompts']:.3f}")
+    print(f"     distinct word-trigram ratio, prompts: {m['trigram_ratio_prompts']:.3f}; rejected: "
+          f"{m['trigram_ratio_rejected']:.3f}; top first-6-words share, rejected: "
+          f"{100 * m['first6_rejected_share']:.2f} %")
     print("     chosen kinds (non-benign): " + ", ".join(f"{k} {v}" for k, v in m["chosen_kinds"].items()))
     print("     shares (seed categories of seed rows; benign of all): "
           + ", ".join(f"{k} {100 * v:.1f} %" for k, v in m["shares"].items()))
