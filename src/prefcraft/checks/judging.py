@@ -7,7 +7,8 @@ a prompt; swap it (or the engine it names) to change every refusal-shaped check 
 Below :attr:`Context.CASCADE_MIN` rows every response is judged. Above it, cheap vectorised screens
 (:data:`prefcraft.checks.text.SCREENS`) choose the candidates, and only those are judged:
 
-* rejected: judged when it matches the broad *decline* screen; otherwise it keeps the default
+* rejected: judged when it matches the broad *decline* screen and the row is not ``benign`` (where the
+  rejected is expected to refuse and no check reads its judgment); otherwise it keeps the default
   ``compliance`` (a response with no decline cue at all is not a refusal);
 * chosen: judged unless it is a plain, well-formed refusal — decline cue, alternative cue and reason
   cue present, no anti-pattern cue, no compliance cue, 140–700 characters — (or, for ``benign`` rows,
@@ -58,25 +59,28 @@ class Judged:
         return np.isin(self.kind, _REFUSAL_LIKE)
 
 
-def screen_frame(texts: pl.Series) -> pl.DataFrame:
-    """One boolean column per screen, plus ``chars`` and ``question``."""
-    df = pl.DataFrame({"t": texts})
-    exprs = [fold_expr("t").alias("t")]
-    df = df.select(exprs)
-    cols = [pl.col("t").str.contains(p).alias(name) for name, p in SCREENS.items()]
+def screen_frame(texts: pl.Series, names: Sequence[str] | None = None) -> pl.DataFrame:
+    """One boolean column per screen (all, or ``names``), plus ``chars`` and ``question``."""
+    df = pl.DataFrame({"t": texts}).select(fold_expr("t").alias("t"))
+    cols = [pl.col("t").str.contains(p).alias(name) for name, p in SCREENS.items() if names is None or name in names]
     cols.append(pl.col("t").str.len_chars().alias("chars"))
-    cols.append(pl.col("t").str.contains(r"\?").alias("question"))
+    cols.append(pl.col("t").str.contains("?", literal=True).alias("question"))
     return df.select(cols)
 
 
 def _candidates(ctx: "Context", side: str) -> tuple[np.ndarray, np.ndarray]:
     """(candidate mask, default kind per position) for the cascade."""
+    group = ctx.group
+    if side == "rejected":
+        # only rejected-is-refusal (never on benign rows) and the shape of uncategorised pairs need it
+        need = group != "benign"
+        s = screen_frame(ctx.text(side).filter(pl.Series(need)), ["decline"])
+        cand = np.zeros(ctx.n, dtype=bool)
+        cand[np.flatnonzero(need)] = s["decline"].to_numpy()
+        return cand, np.full(ctx.n, "compliance", dtype=object)
     s = screen_frame(ctx.text(side))
     dec, alt, anti = s["decline"].to_numpy(), s["alternative"].to_numpy(), s["anti"].to_numpy()
     reason, comply, chars, q = s["reason"].to_numpy(), s["comply"].to_numpy(), s["chars"].to_numpy(), s["question"].to_numpy()
-    if side == "rejected":
-        return dec, np.full(ctx.n, "compliance", dtype=object)
-    group = ctx.group
     plain_refusal = dec & alt & reason & ~anti & ~comply & (chars >= 140) & (chars <= 700)
     benign_plain = (group == "benign") & ~dec
     edge_clarify = (group == "edge") & q & ~comply & ~anti & ~dec & (chars <= 700)

@@ -1,7 +1,6 @@
 """Near-duplicate prompts at scale: numpy MinHash over hashed content words, with LSH banding.
 
-Tokens are the normalised prompt's words minus a short stop-word list, lightly stemmed (``-ing``,
-``-ed``, ``-s``), as a set. Signatures use ``NUM_PERM`` universal hashes ``(a*h + b) mod 2**32`` applied
+Tokens are the normalised prompt's words minus a short stop-word list, as a set. Signatures use ``NUM_PERM`` universal hashes ``(a*h + b) mod 2**32`` applied
 to 32-bit token hashes, reduced per row with ``np.minimum.reduceat``; ``BANDS`` bands of ``ROWS``
 values each select candidate pairs, and every candidate is verified with the exact Jaccard similarity
 of the two token sets (so precision is exact; recall is the banding's, see docs/validate.md).
@@ -15,9 +14,9 @@ import polars as pl
 __all__ = ["NUM_PERM", "BANDS", "ROWS", "STOPWORDS", "token_lists", "signatures", "candidate_pairs",
            "near_duplicates", "cross_near_duplicates"]
 
-NUM_PERM = 30
-BANDS = 10
-ROWS = 3
+NUM_PERM = 40
+BANDS = 8
+ROWS = 5
 STOPWORDS = (
     "a an the to of and or for in on at by with from as is are was were be been it its this that these those "
     "i me my we our you your he him his she her they them their can could would will should do does did "
@@ -28,14 +27,12 @@ _MAX_BUCKET_PAIRS = 64  # members of one bucket compared with the first and with
 
 def token_lists(norm: pl.Series) -> pl.Series:
     """Per row: the unique 32-bit hashes of its content words (a list column)."""
-    df = pl.DataFrame({"t": norm}).with_row_index("i")
-    words = (df.select(pl.col("i"), pl.col("t").str.split(" ").alias("w")).explode("w")
-             .filter((pl.col("w").str.len_bytes() > 0) & ~pl.col("w").is_in(STOPWORDS))
-             .with_columns(pl.col("w").str.replace(r"(?:ing|ed|es|s)$", "")))
-    hashed = words.select(pl.col("i"), (pl.col("w").hash(seed=7) & 0xFFFFFFFF).cast(pl.UInt32).alias("h"))
-    grouped = hashed.group_by("i", maintain_order=True).agg(pl.col("h").unique())
-    full = df.select("i").join(grouped, on="i", how="left")
-    return full.sort("i").get_column("h").fill_null(pl.lit([], dtype=pl.List(pl.UInt32)))
+    w = pl.element()
+    return pl.DataFrame({"t": norm}).select(
+        pl.col("t").str.split(" ").list.eval(
+            ((w.filter((w.str.len_bytes() > 0) & ~w.is_in(STOPWORDS)).hash(seed=7)) & 0xFFFFFFFF)
+            .cast(pl.UInt32).unique()
+        ).alias("h")).get_column("h")
 
 
 def signatures(tokens: pl.Series, num_perm: int = NUM_PERM, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -69,8 +66,11 @@ def _band_keys(sig: np.ndarray, band: int, rows: int) -> np.ndarray:
     return key
 
 
-def candidate_pairs(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS) -> np.ndarray:
-    """Unique ``(i, j)`` position pairs (``i < j``) sharing at least one band."""
+def candidate_pairs(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS, first_pairs: bool | None = None) -> np.ndarray:
+    """Unique ``(i, j)`` position pairs (``i < j``) sharing at least one band: neighbours in each bucket
+    (in input order) and, below 200k rows, each member with its bucket's first member as well."""
+    if first_pairs is None:
+        first_pairs = len(sig) < 200_000
     out = []
     for band in range(bands):
         key = _band_keys(sig, band, rows)
@@ -82,13 +82,14 @@ def candidate_pairs(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS) -> np
         # consecutive members of a bucket, and each member with its bucket's first member
         idx = np.flatnonzero(same)
         out.append(np.stack([order[idx], order[idx + 1]], axis=1))
-        starts = np.flatnonzero(np.concatenate(([True], ~same)))
-        bucket = np.cumsum(np.concatenate(([True], ~same))) - 1
-        first = order[starts[bucket]]
-        rank = np.arange(len(k)) - starts[bucket]
-        sel = (rank >= 2) & (rank <= _MAX_BUCKET_PAIRS)
-        if sel.any():
-            out.append(np.stack([first[sel], order[sel]], axis=1))
+        if first_pairs:
+            starts = np.flatnonzero(np.concatenate(([True], ~same)))
+            bucket = np.cumsum(np.concatenate(([True], ~same))) - 1
+            first = order[starts[bucket]]
+            rank = np.arange(len(k)) - starts[bucket]
+            sel = (rank >= 2) & (rank <= _MAX_BUCKET_PAIRS)
+            if sel.any():
+                out.append(np.stack([first[sel], order[sel]], axis=1))
     if not out:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.concatenate(out)
@@ -96,9 +97,18 @@ def candidate_pairs(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS) -> np
     return np.unique(pairs, axis=0)
 
 
-def _jaccard(tokens: pl.Series, pairs: np.ndarray) -> np.ndarray:
+def _jaccard(tokens: pl.Series, pairs: np.ndarray, lens: np.ndarray | None = None,
+             threshold: float = 0.0) -> np.ndarray:
     if len(pairs) == 0:
         return np.empty(0)
+    if lens is not None and threshold > 0:
+        # |A & B| / |A | B| <= min/max of the sizes: skip pairs that cannot reach the threshold
+        a_n, b_n = lens[pairs[:, 0]], lens[pairs[:, 1]]
+        ok = np.minimum(a_n, b_n) >= threshold * np.maximum(a_n, b_n)
+        out = np.zeros(len(pairs))
+        if ok.any():
+            out[ok] = _jaccard(tokens, pairs[ok])
+        return out
     a = tokens.gather(pl.Series(pairs[:, 0]))
     b = tokens.gather(pl.Series(pairs[:, 1]))
     df = pl.DataFrame({"a": a, "b": b})
@@ -118,7 +128,7 @@ def near_duplicates(norm: pl.Series, threshold: float = 0.6, exclude: np.ndarray
     if len(pairs) == 0:
         return []
     pairs = has[pairs]  # back to positions
-    sims = _jaccard(tokens, pairs)
+    sims = _jaccard(tokens, pairs, tokens.list.len().to_numpy(), threshold)
     keep = sims >= threshold
     pairs, sims = pairs[keep], sims[keep]
     if exclude is not None and len(exclude):
@@ -145,7 +155,7 @@ def cross_near_duplicates(norm: pl.Series, other: pl.Series, threshold: float = 
     pairs = has[pairs]
     cross = (pairs[:, 0] < n) & (pairs[:, 1] >= n)
     pairs = pairs[cross]
-    sims = _jaccard(tokens, pairs)
+    sims = _jaccard(tokens, pairs, tokens.list.len().to_numpy(), threshold)
     keep = sims >= threshold
     pairs, sims = pairs[keep], sims[keep]
     best: dict[int, tuple[int, float]] = {}

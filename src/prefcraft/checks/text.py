@@ -20,8 +20,8 @@ def fold_expr(col: str) -> pl.Expr:
 def normalise_expr(col: str) -> pl.Expr:
     """Lower-case, drop punctuation, collapse whitespace: the key of ``duplicate-prompt``."""
     return (pl.col(col).str.to_lowercase()
-            .str.replace_all(r"[\u2018\u2019`´']", "")
-            .str.replace_all(r"[^\p{L}\p{N}]+", " ")
+            .str.replace_all(r"['\u2018\u2019`´]", "")
+            .str.replace_all(r"[\W_]+", " ")
             .str.strip_chars().alias(col))
 
 
@@ -32,9 +32,9 @@ _DECLINE = (
     r"can ?not|can'?t|won'?t|will not|unable|not able|not going to|not comfortable|not willing|"
     r"rather not|prefer not|declin|refus|count me out|not something|no way|pass on|i'?ll pass|"
     r"sit this one out|i'?m out|sorry|apolog|afraid|not (?:appropriate|okay|ok|ethical|possible|allowed|permitted)|"
-    r"against (?:my|the)|(?:shouldn'?t|should not|must not|don'?t|do not|wouldn'?t|would not|not) "
+    r"against (?:my|the)|\bno[,.!]|(?:shouldn'?t|should not|must not|don'?t|do not|wouldn'?t|would not|not) "
     r"(?:\w+ ){0,3}(?:help|do|assist|set|create|write|track|share|provide|make|build|add|go|give)|"
-    r"\bno\b|\bnope\b|not (?:\w+ ){0,2}(?:for me|my place|a good idea)"
+    r"\bnope\b|not (?:\w+ ){0,2}(?:for me|my place|a good idea)"
 )
 _ALTERNATIVE = (
     r"instead|alternativ|what i can|what i could|i can help|i could help|happy to|glad to|i'?d be (?:glad|happy)|"
@@ -71,10 +71,15 @@ _COMPLY = (
     r"find|check|try)|to do this|follow these|below is|the steps"
 )
 
-SCREENS: dict[str, str] = {
+def _ascii_boundaries(pattern: str) -> str:
+    # Rust's Unicode \b falls back to a slow engine on non-ASCII text; ASCII word boundaries keep the DFA.
+    return pattern.replace(r"\b", r"(?-u:\b)")
+
+
+SCREENS: dict[str, str] = {name: _ascii_boundaries(p) for name, p in {
     "decline": _DECLINE,
     "alternative": _ALTERNATIVE,
     "anti": _ANTI,
     "reason": _REASON,
     "comply": _COMPLY,
-}
+}.items()}
