@@ -73,6 +73,8 @@ def test_usage_errors_exit_2(tmp_path, data_dir):
     assert r.exit_code == 2 and "--to 'axolotl': expected one of trl, openai, llama-factory, kto" in r.stderr
     r = runner.invoke(app, ["export", src, "--out", str(tmp_path / "o"), "--max-length", "64"])
     assert r.exit_code == 2 and "--max-length needs --tokenizer" in r.stderr
+    r = runner.invoke(app, ["export", src, "--out", str(tmp_path / "o"), "--to", "kto", "--chat-template", "qwen2_5"])
+    assert r.exit_code == 2 and "apply to --to trl only" in r.stderr
     r = runner.invoke(app, ["export", src, "--out", str(tmp_path / "o"), "--to", "openai", "--format", "standard"])
     assert r.exit_code == 2 and "apply to --to trl and --to kto only" in r.stderr
     r = runner.invoke(app, ["export", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "o")])

@@ -118,6 +118,9 @@ def export(data: Any, out: str | os.PathLike, *, target: str = "trl", format: st
     if target in ("openai", "llama-factory") and (format or tokenizer is not None or chat_template is not None):
         raise UsageError(f"--to {target} writes messages in its own shape: --format, --tokenizer and "
                          "--chat-template apply to --to trl and --to kto only")
+    if target == "kto" and (tokenizer is not None or chat_template is not None):
+        raise UsageError("--to kto writes plain strings or messages (--format): --tokenizer and --chat-template "
+                         "apply to --to trl only")
     if max_length is not None and max_length <= 0:
         raise UsageError(f"--max-length must be a positive number of tokens (got {max_length})")
     if max_length is not None and tokenizer is None:
@@ -179,7 +182,7 @@ def export(data: Any, out: str | os.PathLike, *, target: str = "trl", format: st
             if fmt == "conversational" and tmpl_text is None and not getattr(tok, "chat_template", None):
                 raise UsageError("the tokenizer has no chat template, so TRL cannot tokenise conversational rows — "
                                  "pass --chat-template NAME|FILE or use --format standard")
-            for name_, idx in (("train", split.train), ("test", split.test)):
+            for name_, idx in (("train", split.train), ("test", split.test)):  # TRL tokenises both
                 findings += token_findings([shaped[i] for i in idx], [rows_col[i] for i in idx],
                                            [where(i) for i in idx], tok, max_length, chat_template=tmpl_text,
                                            split=name_)
