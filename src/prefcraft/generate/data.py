@@ -103,6 +103,7 @@ def _need(where: str, entry: dict, key: str) -> Any:
 def _scenarios() -> list[Scenario]:
     out: list[Scenario] = []
     extra_arcs = _read("escalations.yaml") or {}
+    extra_steps = _read("steps_more.yaml") or {}
     for harm in HARMS:
         where = f"generate/data/scenarios/{harm}.yaml"
         doc = _read(f"scenarios/{harm}.yaml")
@@ -120,7 +121,8 @@ def _scenarios() -> list[Scenario]:
                 requests=requests,
                 ack=_need(where, entry, "ack"), refuse=_need(where, entry, "refuse"),
                 reason=_need(where, entry, "reason"), alt=_need(where, entry, "alt"),
-                ask=list(entry.get("ask") or []), steps=_need(where, entry, "steps"),
+                ask=list(entry.get("ask") or []),
+                steps=list(_need(where, entry, "steps")) + list(extra_steps.pop(entry["id"], [])),
                 escalate=entry.get("escalate") or extra_arcs.pop(entry["id"], None),
             )
             for key in ("ack", "refuse", "reason", "alt", "ask", "steps"):
@@ -130,6 +132,9 @@ def _scenarios() -> list[Scenario]:
                     _check_slots(where, [u, a], allowed)
                 _check_slots(where, sc.escalate["final"], allowed)
             out.append(sc)
+    if extra_steps:
+        raise InputError(f"generate/data/steps_more.yaml: steps for unknown scenario(s) {sorted(extra_steps)}; "
+                         "use an id from scenarios/*.yaml.", path="steps_more.yaml")
     if extra_arcs:
         raise InputError(f"generate/data/escalations.yaml: arcs for unknown scenario(s) {sorted(extra_arcs)}; "
                          "use an id from scenarios/*.yaml.", path="escalations.yaml")
