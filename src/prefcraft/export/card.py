@@ -28,6 +28,12 @@ def _stats(ds: Dataset) -> dict[str, Any] | None:
         return None
 
 
+def _sources(ds: Dataset) -> str:
+    counts = ds.frame.get_column("source").fill_null("unknown").value_counts(sort=True)
+    parts = [f"{r['source']} {r['count']:,}" for r in counts.iter_rows(named=True)]
+    return f"; sources: {', '.join(parts)}" if parts else ""
+
+
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f} %"
 
@@ -78,9 +84,11 @@ def render_card(ds: Dataset, *, name: str, license: str, target: str, fmt: str, 
             lines.append("")
         size = stats.get("size") or {}
         if size:
+            rec = size.get("recommended", "—")
+            rec = "–".join(str(x) for x in rec) if isinstance(rec, (list, tuple)) else rec
             lines += [f"Band status: edge-case share {_pct(stats.get('edge_case_share'))}; size status "
                       f"**{size.get('status', '—')}** for {size.get('use_case', 'this use')} (minimum "
-                      f"{size.get('minimum', '—')}, recommended {size.get('recommended', '—')}).", ""]
+                      f"{size.get('minimum', '—')}, recommended {rec}).", ""]
         ref = stats.get("refusal") or {}
         if ref.get("available"):
             lines += ["## Quality summary", "",
@@ -99,7 +107,8 @@ def render_card(ds: Dataset, *, name: str, license: str, target: str, fmt: str, 
               ". Details: `export.json`.", "",
               "## How the data was made", "",
               f"Built and exported with prefcraft (`prefcraft export`, options: "
-              f"{', '.join(f'{k}={v}' for k, v in options.items() if v not in (None, False))}). Prompts come from "
+              f"{', '.join(f'{k}={v}' for k, v in options.items() if v is not None and v is not False)}){_sources(ds)}. "
+              "Prompts come from "
               "red-teaming patterns (direct requests, prompt injection, social engineering, gradual escalation "
               "over several turns, edge cases and benign look-alikes); chosen answers refuse gracefully "
               "(acknowledge, set a boundary, give a reason, offer an alternative) or help with benign requests; "
