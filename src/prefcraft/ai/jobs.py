@@ -257,6 +257,7 @@ def _provenance(backend: Backend, spec: ProposalSpec, job_id: str, o: SlotOutcom
         "requested": {"category": o.slot.category, "subcategory": o.slot.subcategory, "harm": o.slot.harm,
                       "explicit": list(o.slot.explicit)},
         **({"gap": o.slot.gap} if o.slot.gap else {}),
+        **({"parse_notes": o.notes} if o.notes else {}),
         "templates": {t: load_prompt(t).version for t in ("propose_prompts", "write_chosen", "write_rejected")},
         "calls": o.calls, "cached_calls": o.cached, "usage": o.usage,
         "judge_engine": spec.judge_engine,
