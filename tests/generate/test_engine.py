@@ -142,3 +142,24 @@ def test_generate_public_names_pinned():
     assert set(g.__all__) >= {"build_dataset", "generate_prompts", "fill_gaps", "quality_gate", "plan_counts"}
     for name in g.__all__:
         assert hasattr(g, name)
+
+
+def test_language_data_lint():
+    """Verb phrases slot into frames ("What I can do is {vp}."), so they start with a verb, never with
+    "if"/"when", never say "instead" (frames do), and sentences end with punctuation."""
+    lib = load_library()
+    bad = []
+    for sc in lib.scenarios:
+        for key in ("refuse", "alt"):
+            for vp in getattr(sc, key):
+                if vp.split()[0].lower() in {"if", "when", "i", "you", "we"} or " instead" in vp or vp[-1] in ".?!":
+                    bad.append((sc.id, key, vp))
+        for key in ("ack", "reason"):
+            for line in getattr(sc, key):
+                if line.rstrip()[-1] not in ".?!":
+                    bad.append((sc.id, key, line))
+    for it in lib.edge:
+        for vp in it.parts["paths"]:
+            if vp.split()[0].lower() in {"if", "when", "i", "you"} or vp[-1] in ".?!":
+                bad.append((it.id, "paths", vp))
+    assert bad == []
