@@ -11,8 +11,8 @@ $(BIN)/python:
 	$(PIP) install -q --upgrade pip
 
 # Stamps re-run the install whenever pyproject.toml changes.
-$(VENV)/.demo-stamp: pyproject.toml | $(BIN)/python
-	$(PIP) install -q -e '.[report]'
+$(VENV)/.demo-stamp: pyproject.toml Makefile | $(BIN)/python
+	$(PIP) install -q -e '.[hf,report]'
 	touch $@
 
 $(VENV)/.test-stamp: pyproject.toml | $(BIN)/python
@@ -22,8 +22,10 @@ $(VENV)/.test-stamp: pyproject.toml | $(BIN)/python
 install-demo: $(VENV)/.demo-stamp
 install-test: $(VENV)/.test-stamp
 
+# Build the Task-API dataset (pairs, report), then end with the TRL folder: load_from_disk("prefcraft-build/trl").
 demo: install-demo
-	$(BIN)/prefcraft info src/prefcraft/data/task_api_sample.jsonl
+	$(BIN)/prefcraft build --out prefcraft-build
+	$(BIN)/prefcraft export prefcraft-build/pairs.jsonl --out prefcraft-build/trl
 
 # The review app's browser tests drive Debian's chromium (no browser downloads): install it when missing.
 chromium:

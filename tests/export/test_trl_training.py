@@ -59,3 +59,16 @@ def test_standard_plain_strings_train(tmp_path, data_dir, bos_model_dir):
     assert dd["train"].features["prompt"].dtype == "string"
     run = _trainer(bos_model_dir, dd["train"], tmp_path)
     assert run["trainer"].state.global_step == 2
+
+
+def test_built_in_dataset_exports_and_trains(tmp_path, bos_model_dir):
+    """The 'done when' of issue 7: export of the built-in (generated) dataset → load_from_disk → DPOTrainer."""
+    generate = pytest.importorskip("prefcraft.generate")
+    ds = generate.build_dataset(size=60, seed=0)
+    result = export(ds, tmp_path / "trl", test_size=0.2, seed=0)
+    assert result.errors == []
+    dd = datasets.load_from_disk(str(tmp_path / "trl"))
+    assert dd["train"].num_rows + dd["test"].num_rows == 60 and dd["test"].num_rows > 0
+    assert "## Responsible use" in (tmp_path / "trl" / "README.md").read_text()
+    run = _trainer(bos_model_dir, dd["train"], tmp_path, max_length=512)
+    assert run["trainer"].state.global_step == 2
