@@ -175,3 +175,20 @@ def test_validator_finds_nothing_in_the_default_build(default_build):
     findings = list(validate(ds).findings)
     assert [f for f in findings if f.severity == "error"] == []
     assert findings == [], [(f.row, f.check, f.message) for f in findings][:5]
+
+
+def test_same_dataset_across_processes(tmp_path):
+    """No dependence on Python's per-process string hashing (PYTHONHASHSEED)."""
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for h in ("1", "2"):
+        out = tmp_path / f"b{h}"
+        env = {**os.environ, "PYTHONHASHSEED": h}
+        subprocess.run([sys.executable, "-m", "prefcraft", "build", "-q", "--no-report", "--no-export",
+                        "--out", str(out), "--size", "40", "--seed", "4"], check=True, env=env,
+                       capture_output=True)
+        outs.append((out / "pairs.jsonl").read_bytes())
+    assert outs[0] == outs[1]
