@@ -94,3 +94,12 @@ def test_embed_engine_judges_like_rules_on_clear_cases() -> None:
     js = refusal.judge_many(prompts, responses, engine="embed")
     assert [j.kind for j in js] == ["refusal", "compliance"]
     assert js[0].engine == "embed" and js[0].criteria is not None
+
+
+def test_shipped_heads_match_the_current_cue_set() -> None:
+    """Both weight files are trained on the same feature list the code extracts (retrain after a cue change)."""
+    from prefcraft.refusal import embed, rules
+    from prefcraft.refusal.features import FEATURE_NAMES
+
+    assert rules.load_model()["refuse"]["features"] == list(FEATURE_NAMES)
+    assert embed.load_head()["w_refuse"].shape == (embed.EMBED_DIM + len(FEATURE_NAMES),)

@@ -44,11 +44,22 @@ def encode(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
                                    show_progress_bar=False), dtype=np.float32)
 
 
+EMBED_DIM = 384
+
+
 @lru_cache(maxsize=1)
 def load_head() -> dict[str, np.ndarray]:
+    from prefcraft.refusal.features import FEATURE_NAMES
+
     with resources.files("prefcraft.refusal").joinpath(HEAD_FILE).open("rb") as f:
         data = np.load(f)
-        return {k: data[k] for k in data.files}
+        head = {k: data[k] for k in data.files}
+    want = EMBED_DIM + len(FEATURE_NAMES)
+    if head["w_refuse"].shape[0] != want:  # the cue set changed since the head was trained
+        raise RuntimeError(f"{HEAD_FILE} expects {head['w_refuse'].shape[0]} inputs but the embedding + "
+                           f"cue features give {want}; retrain it with "
+                           "'python scripts/train_refusal_model.py --embed'")
+    return head
 
 
 def probs(E: np.ndarray, X: np.ndarray, head: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -106,6 +106,11 @@ CUES: dict[str, tuple[str, str]] = {
     "wont_any": ("head", r"(?:^|[.!?]\s+)\W*i (?:won't|will not) \w+"),
     "wont_soft": ("head", r"\bi (?:won't|will not) (?:lie|bore|keep you|go into|sugarcoat|pretend|claim|say|"
                   r"take (?:long|much)|be (?:long|brief))"),
+    # "I don't have personal opinions / I cannot provide personal opinions" — a disclaimer, not a refusal
+    "opinion_disclaimer": ("head", r"(?:cannot|can't|can not|don't|do not|am not able to|'m not able to|"
+                           r"am unable to|'m unable to|doesn't|does not) (?:\w+ )?(?:personal |my own |any "
+                           r"personal |human )?(?:opinions?|beliefs|feelings|experiences|emotions|"
+                           r"preferences|views|consciousness|a physical)"),
     # reluctance without a stated boundary ("I don't feel great about…")
     "reluctance": ("head", r"(?:i|we) (?:don't|do not|really don't) feel (?:great|good|right|comfortable|"
                    r"okay|ok)|(?:i'm|i am) (?:uneasy|uncomfortable|hesitant|reluctant)|i have (?:some )?"

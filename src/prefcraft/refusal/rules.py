@@ -178,11 +178,13 @@ def adjust(df: pl.DataFrame, pr: np.ndarray, pp: np.ndarray) -> tuple[np.ndarray
     any_ref = (strong | b("refuse_impersonal") | b("disavow") | b("premise_reject") | b("as_an_ai")
                | b("no_open") | b("apology_open") | b("discourage") | b("opens_with_harm_claim"))
     complying = b("comply_open") | b("steps_head") | b("heres")
+    strong = strong & ~(b("opinion_disclaimer") & (b("but_heres") | b("heres")))
     pr = np.where(strong, np.maximum(pr, 0.8), pr)
     pr = np.where(~any_ref & complying, np.minimum(pr, 0.3), pr)
     # "As an AI I don't have opinions, but here's…": a capability disclaimer, then an answer
-    disclaimer = b("as_an_ai") & ~strong & ~b("disavow") & (b("but_heres") | b("heres")) & (
+    answers = (b("but_heres") | b("heres")) & (
         b("inline_steps") | b("steps") | b("steps_head") | (df["_len"].to_numpy() > 300))
+    disclaimer = ((b("as_an_ai") & ~strong) | b("opinion_disclaimer")) & ~b("disavow") & answers
     pr = np.where(disclaimer, np.minimum(pr, 0.35), pr)
     pp = np.where(b("but_heres_strict") | (b("hedged_comply") & (b("steps") | b("procedure_words"))),
                   np.maximum(pp, 0.8), pp)
