@@ -8,8 +8,9 @@ from prefcraft.errors import InputError, MissingExtraError, PrefcraftError, Usag
 from prefcraft.io import load, read
 from prefcraft.model import Dataset, Finding, PreferencePair, content_hash
 from prefcraft.checks import ValidationReport, validate
-# ``prefcraft.export`` is the function (the CLI's twin); the package stays importable as prefcraft.export.*
-from prefcraft.export import ExportResult, export
+# ``prefcraft.export`` is a callable package: ``prefcraft.export(ds, out)`` runs the CLI's twin
+from prefcraft import export
+from prefcraft.export import ExportResult
 
 __all__ = [
     "__version__",
