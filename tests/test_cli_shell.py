@@ -149,3 +149,19 @@ def test_polars_and_pandas_roundtrip():
     import polars as pl
 
     assert prefcraft.Dataset.from_polars(pl.DataFrame(list(ds.records()))).ids() == ds.ids()
+
+
+def test_written_files_get_the_usual_mode(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "o.jsonl"
+        prefcraft.load(GOOD / "standard.jsonl").save(str(out))
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+        os.chmod(out, 0o600)
+        prefcraft.load(GOOD / "standard.jsonl").save(str(out))
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600  # an existing file keeps its mode
+    finally:
+        os.umask(old)
