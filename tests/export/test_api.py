@@ -41,3 +41,12 @@ def test_bad_inputs(tmp_path):
     with pytest.raises(UsageError, match="exists and is a file"):
         prefcraft.export(prefcraft.Dataset(), tmp_path / "file")
     assert not (tmp_path / "x").exists()
+
+
+def test_empty_test_split_is_reported(tmp_path):
+    pairs = [prefcraft.PreferencePair.from_strings("add a task to water the plants", "done", "no"),
+             prefcraft.PreferencePair.from_strings("Add a task to water the plants!", "done!", "no!")]
+    result = prefcraft.export(pairs, tmp_path / "out", test_size=0.1)
+    assert result.splits == {"train": 2, "test": 0}
+    assert [f.check for f in result.findings] == ["empty-test-split"]
+    assert datasets.load_from_disk(str(tmp_path / "out"))["test"].num_rows == 0

@@ -186,6 +186,10 @@ def export(data: Any, out: str | os.PathLike, *, target: str = "trl", format: st
                 findings += token_findings([shaped[i] for i in idx], [rows_col[i] for i in idx],
                                            [where(i) for i in idx], tok, max_length, chat_template=tmpl_text,
                                            split=name_)
+    if preflight and test_size > 0 and not split.test:
+        findings.append(Finding(None, "empty-test-split", "warning",
+                                f"the test split is empty: {len(ds)} rows in {len(set(split.groups))} groups leave "
+                                f"no whole group for a {test_size:g} share — raise --test-size or add rows"))
     findings = _sort(findings)
     errors = [f for f in findings if f.severity == "error"]
     if errors and not force:
