@@ -112,3 +112,17 @@ def test_split_agrees_with_the_validator_leakage_check(tmp_path, data_dir):
 def test_bad_test_size():
     with pytest.raises(UsageError, match="--test-size"):
         split_dataset(prefcraft.Dataset(), test_size=1.5)
+
+
+def test_a_naive_random_split_would_leak(data_dir):
+    """The file really tempts: a plain shuffled split puts a duplicate or a conversation on both sides."""
+    import numpy as np
+
+    ds = _load(data_dir)
+    keys = [normalise(_first_user(p)) for p in ds]
+    leaks = 0
+    for seed in range(12):
+        order = np.random.default_rng(seed).permutation(len(ds))
+        test = set(order[: int(0.3 * len(ds))].tolist())
+        leaks += bool({keys[i] for i in test} & {keys[i] for i in range(len(ds)) if i not in test})
+    assert leaks >= 10
