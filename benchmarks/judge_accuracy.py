@@ -122,7 +122,7 @@ def main() -> None:
     ap.add_argument("--engine", default="rules")
     args = ap.parse_args()
     print(f"engine: {args.engine}\n")
-    print("XSTest v2 (human final_label; rules heads retrained leave-one-model-out)")
+    print("XSTest v2 (human final_label; heads retrained leave-one-model-out)")
     print(f"{'model file':28s} {'n':>5s} {'3-way acc':>10s} {'refusal F1':>11s}")
     for name, n, acc, f in xstest(args.data, args.engine):
         print(f"{name:28s} {n:5d} {acc:10.3f} {f:11.3f}")
