@@ -52,8 +52,7 @@ def signatures(tokens: pl.Series, num_perm: int = NUM_PERM, seed: int = 1) -> tu
     buf = np.empty_like(flat)
     for k in range(num_perm):
         np.multiply(flat, a[k], out=buf)
-        np.add(buf, b[k], out=buf)
-        buf ^= buf >> np.uint32(15)  # mix the low bits a multiply leaves weak
+        np.add(buf, b[k], out=buf)  # odd a: a bijection of uint32, i.e. a random-ish permutation
         sig[:, k] = np.minimum.reduceat(buf, starts)
     return has, sig
 

@@ -25,9 +25,10 @@ def run(ctx):
     if ctx.cascade:
         # large data: texts that share >= 80% of their words keep a common opening or ending
         # (an edit of a word or two at *both* ends slips through; documented in docs/validate.md)
-        c, r = ctx.chosen_text.str.to_lowercase(), ctx.rejected_text.str.to_lowercase()
-        keep &= ((c.str.slice(0, 24) == r.str.slice(0, 24)) | (c.str.tail(24) == r.str.tail(24))
-                 ).fill_null(False).to_numpy()
+        c, r = ctx.chosen_text, ctx.rejected_text
+        head = c.str.slice(0, 24).str.to_lowercase() == r.str.slice(0, 24).str.to_lowercase()
+        tail = c.str.tail(24).str.to_lowercase() == r.str.tail(24).str.to_lowercase()
+        keep &= (head | tail).fill_null(False).to_numpy()
     pos = np.flatnonzero(keep)
     if not len(pos):
         return
