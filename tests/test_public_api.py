@@ -3,12 +3,13 @@
 import prefcraft
 
 EXPECTED = {
-    "__version__", "Dataset", "Finding", "InputError", "MissingExtraError", "PreferencePair", "PrefcraftError",
-    "UsageError", "content_hash", "load", "read",
+    "__version__", "Dataset", "ExportResult", "Finding", "InputError", "Judgment", "MissingExtraError",
+    "PreferencePair", "PrefcraftError", "Taxonomy", "UsageError", "ValidationReport", "content_hash", "export",
+    "judge", "judge_many", "load", "load_taxonomy", "read", "validate",
 }
 
 
 def test_public_names_are_pinned():
-    assert set(prefcraft.__all__) >= EXPECTED
+    assert set(prefcraft.__all__) == EXPECTED
     for name in prefcraft.__all__:
         assert hasattr(prefcraft, name), name

@@ -8,6 +8,8 @@ from prefcraft.errors import InputError, MissingExtraError, PrefcraftError, Usag
 from prefcraft.io import load, read
 from prefcraft.model import Dataset, Finding, PreferencePair, content_hash
 from prefcraft.checks import ValidationReport, validate
+from prefcraft.refusal import Judgment, judge, judge_many
+from prefcraft.taxonomy import Taxonomy, load_taxonomy
 # ``prefcraft.export`` is a callable package: ``prefcraft.export(ds, out)`` runs the CLI's twin
 from prefcraft import export
 from prefcraft.export import ExportResult
@@ -18,14 +20,19 @@ __all__ = [
     "ExportResult",
     "Finding",
     "InputError",
+    "Judgment",
     "MissingExtraError",
     "PreferencePair",
     "PrefcraftError",
+    "Taxonomy",
     "UsageError",
     "ValidationReport",
     "content_hash",
     "export",
+    "judge",
+    "judge_many",
     "load",
+    "load_taxonomy",
     "read",
     "validate",
 ]
