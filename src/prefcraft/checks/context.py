@@ -82,17 +82,31 @@ class Context:
         return (int(i) for i in np.flatnonzero(np.asarray(arr, dtype=bool)))
 
     # ---------------------------------------------------------------- text
+    def _single(self, column: str, role: str | None) -> pl.Series | None:
+        """When every row holds exactly one message (of ``role``), its content without copying text
+        (polars string views share the frame's buffers); else None."""
+        col = self.frame.get_column(column)
+        if self.n == 0 or col.null_count() or not (col.list.len() == 1).all():
+            return None
+        first = col.list.first().struct
+        if role is not None and not (first.field("role") == role).all():
+            return None
+        return first.field("content").fill_null("")
+
     @functools.cached_property
     def prompt_text(self) -> pl.Series:
-        return self.ds.prompt_text()
+        single = self._single("prompt", "user")
+        return single if single is not None else self.ds.prompt_text()
 
     @functools.cached_property
     def chosen_text(self) -> pl.Series:
-        return self.ds.chosen_text()
+        single = self._single("chosen", None)
+        return single if single is not None else self.ds.chosen_text()
 
     @functools.cached_property
     def rejected_text(self) -> pl.Series:
-        return self.ds.rejected_text()
+        single = self._single("rejected", None)
+        return single if single is not None else self.ds.rejected_text()
 
     def text(self, side: str) -> pl.Series:
         return {"prompt": self.prompt_text, "chosen": self.chosen_text, "rejected": self.rejected_text}[side]
@@ -107,7 +121,10 @@ class Context:
 
     @functools.cached_property
     def full_prompt(self) -> pl.Series:
-        """Every prompt message joined (role-tagged), for duplicate checks on multi-turn prompts."""
+        """Every prompt message joined (role-tagged), for duplicate checks on multi-turn prompts (just the
+        text when every prompt is a single user message)."""
+        if self._single("prompt", "user") is not None:
+            return self.prompt_text
         return self.frame.select(
             pl.col("prompt").list.eval(pl.element().struct.field("role") + pl.lit(": ")
                                        + pl.element().struct.field("content").fill_null(""))

@@ -22,7 +22,8 @@ STOPWORDS = (
     "i me my we our you your he him his she her they them their can could would will should do does did "
     "please just so if then than but about into up out any some all what how when where which who"
 ).split()
-_MAX_BUCKET_PAIRS = 64  # members of one bucket compared with the first and with their predecessor only
+_MAX_BUCKET_PAIRS = 64
+_CHUNK = 500_000  # members of one bucket compared with the first and with their predecessor only
 
 
 def token_lists(norm: pl.Series) -> pl.Series:
@@ -91,9 +92,11 @@ def candidate_pairs(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS, first
                 out.append(np.stack([first[sel], order[sel]], axis=1))
     if not out:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(out)
-    pairs = np.sort(pairs, axis=1)
-    return np.unique(pairs, axis=0)
+    pairs = np.concatenate(out).astype(np.int64)
+    lo, hi = pairs.min(axis=1), pairs.max(axis=1)
+    n = np.int64(len(sig))
+    keys = np.unique(lo * n + hi)  # 1-D unique is much faster than unique(axis=0)
+    return np.stack([keys // n, keys % n], axis=1)
 
 
 def _jaccard(tokens: pl.Series, pairs: np.ndarray, lens: np.ndarray | None = None,
@@ -108,6 +111,8 @@ def _jaccard(tokens: pl.Series, pairs: np.ndarray, lens: np.ndarray | None = Non
         if ok.any():
             out[ok] = _jaccard(tokens, pairs[ok])
         return out
+    if len(pairs) > _CHUNK:  # bounded memory: the gathered token lists of 500k pairs at a time
+        return np.concatenate([_jaccard(tokens, pairs[k:k + _CHUNK]) for k in range(0, len(pairs), _CHUNK)])
     a = tokens.gather(pl.Series(pairs[:, 0]))
     b = tokens.gather(pl.Series(pairs[:, 1]))
     df = pl.DataFrame({"a": a, "b": b})
