@@ -161,13 +161,22 @@ class Context:
 
     @functools.cached_property
     def group(self) -> np.ndarray:
-        """Per row: "benign", "edge", "harmful" (any other known category) or "unknown"."""
+        """Per row: "benign", "edge", "harmful" (any other known category, or no category but a known
+        harm type such as ``stalking``) or "unknown"."""
         cid = self.category_id
         expr = (pl.when(pl.col("c") == BENIGN).then(pl.lit("benign"))
                 .when(pl.col("c") == EDGE).then(pl.lit("edge"))
                 .when(pl.col("c").is_not_null()).then(pl.lit("harmful"))
+                .when(pl.col("h")).then(pl.lit("harmful"))
                 .otherwise(pl.lit("unknown")))
-        return pl.DataFrame({"c": cid}).select(expr.alias("g")).to_series().to_numpy()
+        return pl.DataFrame({"c": cid, "h": self.known_harm}).select(expr.alias("g")).to_series().to_numpy()
+
+    @functools.cached_property
+    def known_harm(self) -> pl.Series:
+        raw = self.frame.get_column("harm")
+        uniq = raw.drop_nulls().unique().to_list()
+        known = {u for u in uniq if self.taxonomy.resolve_harm(u) is not None}
+        return raw.is_in(list(known)).fill_null(False) if known else pl.Series("h", [False] * self.n)
 
     # ---------------------------------------------------------------- refusal judgments
     @property

@@ -2,7 +2,7 @@
 
 Applies to the harmful categories only (not ``benign``, where complying is right, nor ``edge_cases``,
 where a clarifying question or a careful answer may be right, nor uncategorised rows, where the request's
-harm is unknown). A partial refusal ("I can't track her — but here's how: 1. …") counts as complying.
+harm is unknown — unless the row names a known ``harm`` type such as ``stalking``). A partial refusal ("I can't track her — but here's how: 1. …") counts as complying.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def run(ctx):
         swapped = (" — chosen and rejected look swapped (the rejected refuses)"
                    if r.kind[i] == "refusal" else "")
         yield ctx.finding(i, ID, "error", f"chosen {how} with a request in a harmful category "
-                          f"({ctx.raw_category[i]}){swapped}; the chosen must decline the harmful part and offer "
+                          f"({ctx.raw_category[i] or ctx.frame['harm'][i]}){swapped}; the chosen must decline the harmful part and offer "
                           "a safe alternative")
 
 
