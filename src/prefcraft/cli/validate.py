@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
         if (tokenizer is None) != (max_length is None):
             raise UsageError("--tokenizer and --max-length go together: pass both (e.g. --tokenizer ./tok "
                              "--max-length 1024) or neither")
-        select_checks(only, skip)  # bad ids fail before reading
+        n_checks = len(select_checks(only, skip))  # bad ids fail before reading
         tax = None
         if taxonomy:
             from prefcraft.taxonomy import load_taxonomy
@@ -86,7 +86,7 @@ def register(app: typer.Typer) -> None:
             result = read(path, format=input_format, on_error="collect", progress=bar.update)
         ds = result.dataset
         ds.problems = result.problems
-        with progress_bar("checking", total=None, quiet=quiet_bars) as bar:
+        with progress_bar("checking", total=n_checks, quiet=quiet_bars) as bar:
             def progress(done: int, total: int, name: str) -> None:
                 bar.update(done)
 
