@@ -74,7 +74,7 @@ def candidate_pairs(sig: np.ndarray, bands: int = BANDS, rows: int = ROWS, first
     out = []
     for band in range(bands):
         key = _band_keys(sig, band, rows)
-        order = np.argsort(key, kind="stable")  # stable: members of a bucket stay in input order
+        order = np.argsort(key)  # bucket order does not matter: pairs are re-sorted and verified below
         k = key[order]
         same = k[1:] == k[:-1]
         if not same.any():
