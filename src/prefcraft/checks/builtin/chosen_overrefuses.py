@@ -15,7 +15,7 @@ def run(ctx):
     c, r = ctx.judged("chosen"), ctx.judged("rejected")
     mask = (ctx.group == "benign") & (c.kind == "refusal")
     for i in ctx.positions(mask):
-        swapped = " — chosen and rejected look swapped" if r.kind[i] == "compliance" else ""
+        swapped = " — chosen and rejected look swapped" if r.judged[i] and r.kind[i] == "compliance" else ""
         yield ctx.finding(i, ID, "warning", f"benign request, but the chosen refuses{swapped}; the chosen should "
                           "help with the legitimate request (the unnecessary refusal belongs in the rejected)")
 
