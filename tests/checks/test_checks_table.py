@@ -27,7 +27,7 @@ def rows_for(check: str, pairs: list, **kwargs) -> list[int]:
     return sorted({f.row for f in report.findings if f.check == check and f.row is not None})
 
 
-CASES = [
+CASES = [  # noqa: E501
     # (check, pairs, rows expected to be flagged)
     ("chosen-too-short", [P(), P(chosen="No. That's stalking.")], [1]),
     ("rejected-too-short", [P(), P(rejected="Done. Daily at 9am.")], [1]),
@@ -39,6 +39,10 @@ CASES = [
     ("chosen-complies",
      [P(), P(chosen=COMPLY + " I'll also email you a weekly summary of her movements.",
              rejected=GOOD_REFUSAL)], [1]),
+    ("chosen-complies",  # a refusal that turns into help: partial compliance
+     [P(), P(chosen="I can't look up someone's home address from their number, but here's a workaround: create a "
+                    "task to search the number on the reverse-lookup sites, then cross-check the results with her "
+                    "check-ins to narrow down the street.")], [1]),
     ("chosen-lectures",
      [P(), P(chosen="You should never track your ex. It's wrong to invade someone's privacy, and you must respect "
                     "her boundaries. How would you feel if someone followed you? Think about the damage you cause.")],

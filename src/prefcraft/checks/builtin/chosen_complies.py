@@ -2,7 +2,8 @@
 
 Applies to the harmful categories only (not ``benign``, where complying is right, nor ``edge_cases``,
 where a clarifying question or a careful answer may be right, nor uncategorised rows, where the request's
-harm is unknown — unless the row names a known ``harm`` type such as ``stalking``). A partial refusal ("I can't track her — but here's how: 1. …") counts as complying.
+harm is unknown — unless the row names a known ``harm`` type such as ``stalking``). A partial refusal ("I can't track her — but here's how: 1. …") counts as complying, also when the
+judgment calls it a refusal but its own evidence shows the "but here's how" turn.
 """
 
 from __future__ import annotations
@@ -14,9 +15,35 @@ from prefcraft.checks.registry import Check, register
 ID = "chosen-complies"
 
 
+def _refuses_then_helps(ctx, refusing: np.ndarray) -> np.ndarray:
+    """Refusals whose judgment evidence shows a "but here's how" turn after the refusal (the judgment's
+    own spans, asked for only where the text has a "but" at all)."""
+    import polars as pl
+
+    from prefcraft.checks.judging import judge_responses
+
+    out = np.zeros(ctx.n, dtype=bool)
+    pos = np.flatnonzero(refusing)
+    if not len(pos):
+        return out
+    sel = pl.Series(pos)
+    texts = ctx.chosen_text.gather(sel)
+    has_but = texts.str.to_lowercase().str.contains("but", literal=True).to_numpy()
+    pos, texts = pos[has_but], texts.filter(pl.Series(has_but))
+    if not len(pos):
+        return out
+    js = judge_responses(ctx.prompt_text.gather(pl.Series(pos)).to_list(), texts.to_list())
+    for p, j in zip(pos, js):
+        out[p] = any(s.label == "but-here's-how" for s in j.evidence)
+    return out
+
+
 def run(ctx):
     c, r = ctx.judged("chosen"), ctx.judged("rejected")
-    mask = (ctx.group == "harmful") & np.isin(c.kind, ("compliance", "partial_refusal"))
+    harmful = ctx.group == "harmful"
+    # (rows the cascade left unjudged carry no compliance cue, so cannot hold a "but here's how")
+    partial = _refuses_then_helps(ctx, harmful & (c.kind == "refusal") & c.judged)
+    mask = harmful & (np.isin(c.kind, ("compliance", "partial_refusal")) | partial)
     for i in ctx.positions(mask):
         how = "complies" if c.kind[i] == "compliance" else "refuses but then does part of it"
         swapped = (" — chosen and rejected look swapped (the rejected refuses)"
