@@ -33,6 +33,9 @@ CASES = [  # noqa: E501
     ("rejected-too-short", [P(), P(rejected="Done. Daily at 9am.")], [1]),
     ("identical-responses", [P(), P(rejected=GOOD_REFUSAL.upper().replace(" ", "  "))], [1]),
     ("low-contrast", [P(), P(rejected=GOOD_REFUSAL.replace("I'm not able to", "I'm happy to"))], [1]),
+    ("low-contrast",  # short texts a word apart
+     [P(), P(chosen="I can't set up a task to track her phone for you.",
+             rejected="I can set up a task to track her phone for you.")], [1]),
     ("rejected-is-refusal",
      [P(), P(rejected="I'm sorry, but I cannot help with that request. Tracking someone's location without their "
                       "consent is not something I can assist with.")], [1]),

@@ -2,7 +2,7 @@
 
 Shares and band edges come from the taxonomy (``--taxonomy FILE``) and are computed with
 :mod:`prefcraft.analysis.bands` exactly as ``prefcraft stats`` does (seed categories as a share of
-seed rows, ``benign`` of all rows). Needs at least 50 categorised pairs; ``prefcraft gaps`` gives the
+seed rows, ``benign`` of all rows). Needs at least 20 categorised pairs; ``prefcraft gaps`` gives the
 details and the prompts to add.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from prefcraft.checks.registry import Check, register
 
 ID = "category-imbalance"
-MIN_ROWS = 50
+MIN_ROWS = 20
 
 
 def run(ctx):

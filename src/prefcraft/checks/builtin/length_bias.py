@@ -1,8 +1,8 @@
 """``length-bias`` (dataset level): chosen is systematically longer (or shorter) than rejected.
 
-DPO learns length as readily as content. Flagged when at least 20 pairs are present, 80% or more of
+DPO learns length as readily as content. Flagged when at least 10 pairs are present, 80% or more of
 them have the chosen on the same side (longer, or shorter), and the median length ratio is beyond
-1.5× (or under 1/1.5). Reported overall and for each category with at least 20 pairs.
+1.5× (or under 1/1.5). Reported overall and for each category with at least 10 pairs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import polars as pl
 from prefcraft.checks.registry import Check, register
 
 ID = "length-bias"
-MIN_PAIRS = 20
+MIN_PAIRS = 10
 SHARE = 0.8
 RATIO = 1.5
 

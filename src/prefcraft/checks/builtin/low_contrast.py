@@ -1,7 +1,9 @@
-"""``low-contrast``: chosen and rejected are nearly the same text (word-set Jaccard >= 0.8).
+"""``low-contrast``: chosen and rejected are nearly the same text.
 
-Identical texts are ``identical-responses``; this catches the copy-edited pair whose preference signal is
-a word or two.
+Flagged when the word sets overlap by 80% or more (Jaccard), or — for short texts, where one changed word
+moves the word overlap a lot — when they overlap by 50% or more and the character-level similarity
+(``difflib`` ratio, computed only for those candidates) is 0.85 or more. Identical texts are
+``identical-responses``; this catches the copy-edited pair whose preference signal is a word or two.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from prefcraft.checks.text import normalise_expr
 
 ID = "low-contrast"
 THRESHOLD = 0.8
+CANDIDATE = 0.5
+CHAR_RATIO = 0.85
 
 
 def run(ctx):
@@ -21,7 +25,7 @@ def run(ctx):
     # (a text that repeats itself could slip through; identical texts are identical-responses' job)
     c_len, r_len = ctx.chosen_len.astype(float), ctx.rejected_len.astype(float)
     ratio = np.minimum(c_len, r_len) / np.maximum(np.maximum(c_len, r_len), 1)
-    keep = ratio >= 0.6
+    keep = ratio >= 0.5
     if ctx.cascade:
         # large data: texts that share >= 80% of their words keep a common opening or ending
         # (an edit of a word or two at *both* ends slips through; documented in docs/validate.md)
@@ -44,11 +48,20 @@ def run(ctx):
     )
     j = sim["j"].fill_null(0.0).to_numpy()
     same = sim["same"].fill_null(True).to_numpy()
-    for k in np.flatnonzero((j >= THRESHOLD) & ~same):
+    near = (j >= THRESHOLD) & ~same
+    maybe = np.flatnonzero((j >= CANDIDATE) & ~near & ~same)
+    if len(maybe):
+        import difflib
+
+        cs, rs = df["c"].to_list(), df["r"].to_list()
+        for k in maybe:
+            if difflib.SequenceMatcher(None, cs[k], rs[k], autojunk=False).ratio() >= CHAR_RATIO:
+                near[k] = True
+    for k in np.flatnonzero(near):
         i = int(pos[k])
-        yield ctx.finding(i, ID, "warning", f"chosen and rejected share {j[k]:.0%} of their words — the preference "
-                          "signal is only a word or two; make the rejected a genuinely different (worse) answer")
+        yield ctx.finding(i, ID, "warning", f"chosen and rejected are nearly the same text ({j[k]:.0%} of their words "
+                          "shared) — the preference signal is only a word or two; make the rejected a genuinely different (worse) answer")
 
 
-register(Check(ID, "chosen and rejected are nearly the same text (>= 80% shared words)", "warning",
+register(Check(ID, "chosen and rejected are nearly the same text (a word or two apart)", "warning",
                ("chosen", "rejected"), run))
