@@ -22,10 +22,10 @@ $(VENV)/.test-stamp: pyproject.toml | $(BIN)/python
 install-demo: $(VENV)/.demo-stamp
 install-test: $(VENV)/.test-stamp
 
-# Build the Task-API dataset (pairs, report), then end with the TRL folder: load_from_disk("prefcraft-build/trl").
+# Build the Task-API dataset: pairs.jsonl, report.html, and the TRL folder (load_from_disk("prefcraft-build/trl")),
+# written by the same exporter as `prefcraft export`.
 demo: install-demo
 	$(BIN)/prefcraft build --out prefcraft-build
-	$(BIN)/prefcraft export prefcraft-build/pairs.jsonl --out prefcraft-build/trl
 
 # The review app's browser tests drive Debian's chromium (no browser downloads): install it when missing.
 chromium:
