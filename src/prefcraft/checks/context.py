@@ -176,7 +176,7 @@ class Context:
         raw = self.frame.get_column("harm")
         uniq = raw.drop_nulls().unique().to_list()
         known = {u for u in uniq if self.taxonomy.resolve_harm(u) is not None}
-        return raw.is_in(list(known)).fill_null(False) if known else pl.Series("h", [False] * self.n)
+        return raw.is_in(list(known)).fill_null(False) if known else pl.Series("h", [False] * self.n, dtype=pl.Boolean)
 
     # ---------------------------------------------------------------- refusal judgments
     @property
