@@ -17,7 +17,7 @@ ID = "chosen-complies"
 
 def _refuses_then_helps(ctx, refusing: np.ndarray) -> np.ndarray:
     """Refusals whose judgment evidence shows a "but here's how" turn after the refusal (the judgment's
-    own spans, asked for only where the text has a "but" at all)."""
+    own spans, asked for only where the text has a "but" and a compliance cue at all)."""
     import polars as pl
 
     from prefcraft.checks.judging import judge_responses
@@ -28,7 +28,10 @@ def _refuses_then_helps(ctx, refusing: np.ndarray) -> np.ndarray:
         return out
     sel = pl.Series(pos)
     texts = ctx.chosen_text.gather(sel)
-    has_but = texts.str.to_lowercase().str.contains("but", literal=True).to_numpy()
+    from prefcraft.checks.text import SCREENS
+
+    low = texts.str.to_lowercase()
+    has_but = (low.str.contains("but", literal=True) & low.str.contains(SCREENS["comply"])).to_numpy()
     pos, texts = pos[has_but], texts.filter(pl.Series(has_but))
     if not len(pos):
         return out
