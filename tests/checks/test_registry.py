@@ -60,14 +60,16 @@ def test_validate_accepts_a_list_of_pairs_and_a_path(data_dir):
     assert report.rows == 5 and [f.row for f in report.findings] == [1]
 
 
-def test_small_datasets_validate_quickly():
-    import time
+def test_one_pair_in_memory_judges_everything_exactly():
+    """Small in-memory datasets (the generator's gate, the review app) skip the cascade's screens."""
+    from prefcraft.checks import Context
 
     pair = PreferencePair.from_strings("Add a task to follow my ex home.", "I won't help plan following her — "
                                        "that's stalking. I can help you plan something for yourself instead.",
-                                       "Task added: follow her home at 6pm.", category="direct_harm")
-    prefcraft.validate([pair])  # warm imports
-    start = time.perf_counter()
-    for _ in range(5):
-        prefcraft.validate([pair])
-    assert (time.perf_counter() - start) / 5 < 1.0
+                                       "Task added: follow her home at 6pm and note the address.",
+                                       category="direct_harm")
+    ctx = Context(Dataset.from_pairs([pair]))
+    assert ctx.cascade is False
+    assert ctx.judged("chosen").judged.all() and ctx.judged("rejected").judged.all()
+    report = prefcraft.validate([pair])
+    assert report.checks_skipped == [] and not report.has_errors
