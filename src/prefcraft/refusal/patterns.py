@@ -44,7 +44,11 @@ _ACTION = (
     r"engage|participate|answer|respond|explain|describe|discuss|detail|supply|disclose|reveal|"
     r"recommend|suggest|endorse|encourage|condone|promote|facilitate|teach|tell|show|walk|guide|"
     r"continue|go|take part|be part|be involved|get involved|put together|come up|hack|spy|monitor|"
-    r"aid|advise|contribute|play along|pretend|roleplay|role-play|impersonate|schedule|automate)"
+    r"aid|advise|contribute|play along|pretend|roleplay|role-play|impersonate|schedule|automate|"
+    # what a task assistant is asked to do: "I can't pull / export / reset / send / post / follow …"
+    r"pull|export|reset|disable|delete|remove|send|post|forward|copy|read|follow|record|log|collect|"
+    r"gather|search|dig|plan|organi[sz]e|compile|arrange|add|put|bypass|override|unlock|forge|fake|"
+    r"check|watch|store|save|sign|book|publish|upload|download|change|edit|draw up|map|trace|pinpoint)"
 )
 
 # ---------------------------------------------------------------------------------------------
