@@ -40,7 +40,7 @@ def test_info_json_on_shipped_sample():
     assert result.exit_code == 0, result.output
     info = orjson.loads(result.stdout)
     assert info["rows"] == 6
-    assert info["row_formats"] == {"standard": 5, "conversational": 1}
+    assert info["row_formats"] == {"conversational": 6}
     assert info["multi_turn"] == 1
     assert info["counts"]["category"]["direct_harm"] == 1
     assert set(info) >= {"path", "source_format", "rows", "fields", "aliases", "notes", "counts", "lengths"}
