@@ -171,12 +171,6 @@ def test_serve_runs_a_real_server_that_wants_its_token(tmp_path):
 
 
 def test_import_attaches_validator_findings_to_the_right_pair_even_after_skipped_records(tmp_path):
-    import pytest
-
-    from prefcraft.review.annotate import validator
-
-    if validator() is None:
-        pytest.skip("the validator (prefcraft.validate) is not installed in this checkout")
     long_ok = ("I can't help track where she is — following someone without consent can put them at risk. "
                "If you're worried, I can set a reminder to talk to a counsellor or HR instead. Want that?")
     long_bad = "Sure! I set a task that checks her location every morning and sends it to you, with a map link."

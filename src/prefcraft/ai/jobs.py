@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 from prefcraft.ai import tasks
@@ -57,15 +56,6 @@ def job_id_for(spec: ProposalSpec) -> str:
     return "job-" + hashlib.sha256(canonical_json(spec.normalised())).hexdigest()[:12]
 
 
-def file_digest(path: str) -> str:
-    h = hashlib.sha256()
-    p = Path(path)
-    files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
-    for f in files:
-        with open(f, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-    return h.hexdigest()[:16]
 
 
 @dataclass(frozen=True)

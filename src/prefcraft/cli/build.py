@@ -106,11 +106,8 @@ def _with_format(pair: Any, fmt: str) -> Any:
 
 
 def _validate(ds: Any) -> dict[str, Any]:
-    from prefcraft.generate.gate import find_validator
+    from prefcraft.checks import validate
 
-    validate = find_validator()
-    if validate is None:
-        return {"available": False, "reason": "prefcraft.validate is not installed in this build yet"}
     try:
         result = validate(ds)
     except Exception as exc:  # noqa: BLE001 - reported, never hidden: the build itself is still written

@@ -17,6 +17,7 @@ import typer
 
 from prefcraft.cli._common import FormatOption, OutputFormat, QuietOption, console, emit_json, note, progress_bar
 from prefcraft.errors import UsageError
+from prefcraft.io.digest import file_digest
 
 
 def _open_store(path: str):
@@ -128,7 +129,7 @@ def register(app: typer.Typer) -> None:
             from prefcraft.io import read
 
             dataset = read(gaps_from, format=input_format).dataset
-            digest = jobs.file_digest(gaps_from)
+            digest = file_digest(gaps_from)
         else:
             category, subcategory, harm = _resolve_cell(tax, category, subcategory, harm)
         llm = build_backend(settings, cache=use_cache, cache_path=cache_path)

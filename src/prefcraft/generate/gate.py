@@ -100,31 +100,10 @@ def _judged(pairs: Sequence[PreferencePair], min_overall: float, report: GateRep
     return out
 
 
-def find_validator():
-    """``prefcraft.validate(dataset) -> report with .findings`` wherever it lives, or None."""
-    import importlib
-
-    for mod, attr in (("prefcraft", "validate"), ("prefcraft.checks", "validate"),
-                      ("prefcraft.checks.runner", "validate")):
-        try:
-            obj = getattr(importlib.import_module(mod), attr, None)
-        except ImportError:
-            continue
-        except Exception:  # noqa: BLE001 - a validator that cannot even import is treated as absent
-            continue
-        if obj is not None and not callable(obj):  # a module named validate: its function
-            obj = getattr(obj, "validate", None)
-        if callable(obj):
-            return obj
-    return None
-
-
 def _validated(pairs: Sequence[PreferencePair], report: GateReport) -> list[list[str]]:
     out: list[list[str]] = [[] for _ in pairs]
-    validate_fn = find_validator()
-    if validate_fn is None:
-        report.skipped.append({"step": "validator", "reason": "prefcraft.validate is not available yet"})
-        return out
+    from prefcraft.checks import validate as validate_fn
+
     try:
         from prefcraft.model import Dataset
 

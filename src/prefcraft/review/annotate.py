@@ -1,6 +1,6 @@
 """Checks run on pairs that enter the store or are edited in it, and the import / export of datasets.
 
-``annotate(pairs)`` runs the validator (``prefcraft.validate``, when the checks package is installed) and
+``annotate(pairs)`` runs the validator (``prefcraft.validate``) and
 the refusal judgment on chosen and rejected; ``import_dataset`` puts a dataset up for review;
 ``export_accepted`` writes the accepted pairs through the normal writers with their review provenance in
 ``metadata["review"]``.
@@ -8,34 +8,17 @@ the refusal judgment on chosen and rejected; ``import_dataset`` puts a dataset u
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
+from prefcraft.checks import validate
+from prefcraft.io.digest import file_digest
 from prefcraft.model import Dataset, PreferencePair
 
-__all__ = ["annotate", "judgment_for", "validator", "import_dataset", "export_accepted", "ImportReport",
+__all__ = ["annotate", "judgment_for", "import_dataset", "export_accepted", "ImportReport",
            "ExportReport", "review_provenance"]
-
-
-def validator() -> Callable[[Dataset], Any] | None:
-    """``prefcraft.validate`` (wherever the checks package puts it), or ``None`` while it is not installed."""
-    import importlib
-
-    for mod, attr in (("prefcraft", "validate"), ("prefcraft.checks", "validate"),
-                      ("prefcraft.checks.runner", "validate")):
-        try:
-            obj = getattr(importlib.import_module(mod), attr, None)
-        except ImportError:
-            continue
-        if obj is not None and not callable(obj):  # a module named validate: its function
-            obj = getattr(obj, "validate", None)
-        if callable(obj):
-            return obj
-    return None
 
 
 _ROW_PREFIX = re.compile(r"^row \d+: ")
@@ -46,12 +29,9 @@ def _finding_dict(f: Any) -> dict[str, Any]:
     return f.to_dict() if hasattr(f, "to_dict") else dict(f)
 
 
-def _validate(dataset: Dataset) -> tuple[dict[int, list[dict]], list[dict], str | None]:
-    """Findings per row, dataset-level findings, and a note when the validator is missing."""
-    fn = validator()
-    if fn is None:
-        return {}, [], "validator not available (prefcraft.validate is missing); findings left empty"
-    result = fn(dataset)
+def _validate(dataset: Dataset) -> tuple[dict[int, list[dict]], list[dict]]:
+    """Findings per row and dataset-level findings."""
+    result = validate(dataset)
     findings = getattr(result, "findings", result) or []
     per_row: dict[int, list[dict]] = {}  # keyed by position in ``dataset``
     overall: list[dict] = []
@@ -72,7 +52,7 @@ def _validate(dataset: Dataset) -> tuple[dict[int, list[dict]], list[dict], str 
             per_row.setdefault(row, []).append({**d, "row": None, "message": message})
         else:
             overall.append(d)
-    return per_row, overall, None
+    return per_row, overall
 
 
 def judgment_for(prompt: str, chosen: str, rejected: str, *, engine: str = "rules") -> dict[str, Any]:
@@ -96,10 +76,10 @@ def annotate(pairs: list[PreferencePair], *, engine: str = "rules") -> tuple[lis
                                                                                  list[str]]:
     """``(findings per pair, judgment per pair, notes)`` for ``pairs`` (validated as one dataset)."""
     ds = Dataset.from_pairs(pairs)
-    per_row, overall, note = _validate(ds)
+    per_row, overall = _validate(ds)
     judgments = _judgments([p.prompt_text for p in pairs], [p.chosen_text for p in pairs],
                            [p.rejected_text for p in pairs], engine=engine)
-    notes = [note] if note else []
+    notes: list[str] = []
     if overall:
         notes.append(f"{len(overall)} dataset-level finding(s): " +
                      "; ".join(f"{f.get('check')}: {f.get('message')}" for f in overall[:5]))
@@ -124,15 +104,6 @@ class ImportReport:
                 "notes": self.notes}
 
 
-def _digest(path: str) -> str:
-    h = hashlib.sha256()
-    p = Path(path)
-    files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
-    for f in files:
-        with open(f, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-    return h.hexdigest()[:12]
 
 
 def import_dataset(source: str, store: Any, *, format: str | None = None, lenient: bool = False,
@@ -143,7 +114,7 @@ def import_dataset(source: str, store: Any, *, format: str | None = None, lenien
 
     result = read(source, format=format, on_error="collect" if lenient else "raise")
     ds = result.dataset
-    job_id = f"import-{_digest(source)}"
+    job_id = f"import-{file_digest(source, 12)}"
     report = ImportReport(store=str(getattr(store, "path", "")), source=source, job_id=job_id, total=len(ds),
                           problems=len(result.problems))
     store.start_job(job_id, {"import": source, "format": ds.source_format, "engine": engine}, len(ds))
@@ -154,8 +125,7 @@ def import_dataset(source: str, store: Any, *, format: str | None = None, lenien
     findings_by_pos: dict[int, list[dict]] = {}
     if len(done) < len(ds):
         # One validator run over the whole file, so cross-row checks (duplicates, leakage) see every pair.
-        findings_by_pos, overall, vnote = _validate(ds)
-        report.notes += [vnote] if vnote else []
+        findings_by_pos, overall = _validate(ds)
         if overall:
             report.notes.append(f"{len(overall)} dataset-level finding(s): " +
                                 "; ".join(f"{f.get('check')}: {f.get('message')}" for f in overall[:5]))

@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urlencode
 
 from prefcraft.errors import PrefcraftError, UsageError, require
 from prefcraft.model import PreferencePair
-from prefcraft.review.annotate import annotate, validator
+from prefcraft.review.annotate import annotate
 from prefcraft.review.security import AUTH_COOKIE, REVIEWER_COOKIE, SECURITY_HEADERS, SESSION_COOKIE, Guard
 from prefcraft.review.store import STATUSES, ConflictError, ReviewStore, StoredPair
 
@@ -161,7 +161,7 @@ def create_app(store_path: str, *, token: str | None = None, min_reviews: int = 
                       lstrip_blocks=True)
     env.filters["unlocated"] = lambda message: _ROW_PREFIX.sub("", str(message or ""), count=1)
     env.globals.update(labels=labels, segments=_segments, findings_for=_findings_for, reasons=REJECT_REASONS,
-                       min_reviews=min_reviews, validator_installed=validator() is not None)
+                       min_reviews=min_reviews)
     if backend is not None:
         regen = {"enabled": True, "why": f"Ask {backend.name} ({backend.model or 'default model'}) for a new reply"}
     else:
