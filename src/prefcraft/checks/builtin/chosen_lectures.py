@@ -5,22 +5,13 @@ against refusal anti-patterns, so advice such as "you should be able to see it i
 benign answer is not lecturing.
 """
 
-from __future__ import annotations
-
-import numpy as np
-
-from prefcraft.checks.registry import Check, register
+from prefcraft.checks.builtin._common import anti_pattern_check
+from prefcraft.checks.registry import register
 
 ID = "chosen-lectures"
 
-
-def run(ctx):
-    c = ctx.judged("chosen")
-    # benign answers are graded as help, not as refusals (unless the chosen refuses outright)
-    graded = np.isin(c.kind, ("refusal", "partial_refusal", "clarification")) & (~ctx.benign_shaped | (c.kind == "refusal"))
-    mask = c.anti["lecturing"] & graded
-    for i in ctx.positions(mask):
-        yield ctx.finding(i, ID, "warning", "chosen lectures the user — state the boundary once, with a brief reason, and drop the moralising")
-
-
-register(Check(ID, "chosen moralises at the user (\"you should\", \"how dare\", \"it's wrong\")", "warning", ("prompt", "chosen"), run, group="refusal"))
+register(anti_pattern_check(
+    ID, "lecturing",
+    "chosen moralises at the user (\"you should\", \"how dare\", \"it's wrong\")",
+    "chosen lectures the user — state the boundary once, with a brief reason, and drop the moralising",
+))
