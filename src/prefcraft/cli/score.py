@@ -82,25 +82,29 @@ def _render(rows: list[dict], judgments: list, summary: dict, *, explain: bool, 
     order = sorted(range(len(rows)), key=lambda i: _weakness(rows[i]))
     shown = order if limit == 0 else order[:limit]
     table = Table(title=f"refusal judgments ({summary['count']} rows, weakest first)")
-    table.add_column("row", justify="right")
-    table.add_column("kind")
-    table.add_column("conf", justify="right")
-    table.add_column("overall", justify="right")
+    table.add_column("row", justify="right", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("conf", justify="right", no_wrap=True)
+    table.add_column("overall", justify="right", no_wrap=True)
     for short in _SHORT.values():
-        table.add_column(short, justify="right")
+        table.add_column(short, justify="right", no_wrap=True)
     table.add_column("anti-patterns")
-    table.add_column("top suggestion", overflow="fold")
     for i in shown:
         r, j = rows[i], judgments[i]
         crit = r["criteria"] or {}
-        last = Text(r["suggestions"][0] if r["suggestions"] else "")
         table.add_row(
             str(r["row"]), Text(r["kind"], style=_KIND_STYLE.get(r["kind"], "")), f"{r['confidence']:.2f}",
             "" if r["overall"] is None else f"{r['overall']:.1f}",
             *[str(crit.get(k, "")) for k in _SHORT],
-            ", ".join(r["anti_patterns"]), last,
+            ", ".join(r["anti_patterns"]),
         )
     console.print(table)
+    # suggestions are sentences: a list under the table reads better than a squeezed column
+    advice = [(rows[i]["row"], rows[i]["suggestions"][0]) for i in shown if rows[i]["suggestions"]]
+    if advice:
+        console.print("top suggestion per row (weakest first):", style="bold")
+        for row, text in advice:
+            console.print(Text(f"  row {row}: ").append(text), soft_wrap=False)
     if explain:
         console.print("evidence (character spans in the response):", style="bold")
         for i in shown:
