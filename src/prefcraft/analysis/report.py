@@ -90,8 +90,11 @@ def _plot_bands(d: dict[str, Any], plt) -> str:
 def _plot_matrix(d: dict[str, Any], plt) -> str:
     import numpy as np
 
-    m = d["matrix"]
+    m = dict(d["matrix"])
     data = np.array(m["counts"], dtype=float)
+    if m["columns"] and m["columns"][-1] == "none" and data.size and not data[:, -1].any():
+        # every row has a known harm: an empty "none" column is only noise in the picture
+        m["columns"], data = m["columns"][:-1], data[:, :-1]
     fig, ax = plt.subplots(figsize=(1.25 * len(m["columns"]) + 2.6, 0.55 * len(m["rows"]) + 1.4))
     im = ax.imshow(data, cmap="Blues", aspect="auto", vmin=0, vmax=max(data.max(), 1))
     ax.set_xticks(range(len(m["columns"])), [c.replace("_", " ") for c in m["columns"]],

@@ -88,6 +88,13 @@ def _embed_factory() -> Engine:
     return EmbedEngine()
 
 
+def _llm_factory() -> Engine:
+    from prefcraft.ai.judge import LLMJudgeEngine  # its backend comes from prefcraft.toml [judge] / [backend]
+
+    return LLMJudgeEngine()
+
+
 register("rules", RulesEngine, RulesEngine.description)
 register("embed", _embed_factory,
          "logistic-regression head on MiniLM sentence embeddings + the rules rubric", requires="embed")
+register("llm", _llm_factory, "LLM judge over the backend configured in prefcraft.toml ([judge] or [backend])")
