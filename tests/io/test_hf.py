@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import datasets  # the test extra installs it: a missing one must fail, not skip
 import pytest
 
 import prefcraft
 
-datasets = pytest.importorskip("datasets")
 GOOD = Path(__file__).parents[1] / "data" / "io" / "good"
 
 

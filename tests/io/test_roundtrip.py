@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import string
 
 import orjson
@@ -115,12 +116,12 @@ def test_vectorised_ids_match_the_contract(items):
     assert ds.ids() == [p.id for p in items]
     for p in items:
         payload = {"prompt": p.prompt, "chosen": p.chosen, "rejected": p.rejected}
-        assert p.id == __import__("hashlib").sha256(canonical_json(payload)).hexdigest()[:16]
+        assert p.id == hashlib.sha256(canonical_json(payload)).hexdigest()[:16]
 
 
 def test_id_contract_example():
     pair = PreferencePair.from_strings("hello", "hi there", "go away")
-    expected = __import__("hashlib").sha256(
+    expected = hashlib.sha256(
         b'{"chosen":[{"content":"hi there","role":"assistant"}],"prompt":[{"content":"hello","role":"user"}],'
         b'"rejected":[{"content":"go away","role":"assistant"}]}').hexdigest()[:16]
     assert pair.id == expected == content_hash(pair.prompt, pair.chosen, pair.rejected)

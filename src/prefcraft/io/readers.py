@@ -58,7 +58,6 @@ class Problem:
 class LoadResult:
     dataset: Dataset
     problems: list[Problem] = field(default_factory=list)
-    records_seen: int = 0
 
 
 # --------------------------------------------------------------------------------------------- sniff
@@ -145,10 +144,9 @@ def _json_problem(path: str, index: int, line: int | None, raw: bytes, exc: Exce
 def _iter_jsonl(path: str) -> Iterator[Item]:
     index = 0
     with _open_bytes(path) as fh:
-        lines = iter(fh)
         prev: bytes | None = None
         line_no = 0
-        for raw in lines:
+        for raw in fh:
             if prev is not None:
                 yield from _jsonl_item(path, index, line_no, prev, last=False)
                 if prev.strip():
@@ -356,7 +354,7 @@ def build_dataset(items: Iterable[Item], *, path: str, fmt: str | None, on_error
         progress(seen)
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=SCHEMA)
     ds = Dataset(frame, source_path=path, source_format=fmt, aliases=aliases, notes=sorted(notes))
-    return LoadResult(ds, problems, seen)
+    return LoadResult(ds, problems)
 
 
 # --------------------------------------------------------------------------------------------- public
@@ -382,7 +380,7 @@ def read(source: Any, *, format: str | None = None, on_error: OnError = "raise",
 
         fast = try_fast(path, fmt, progress=progress)
         if fast is not None:
-            return LoadResult(fast, [], len(fast))
+            return LoadResult(fast)
     items = iter_raw_records(path, fmt)
     return build_dataset(items, path=path, fmt=fmt, on_error=on_error, progress=progress)
 
