@@ -37,3 +37,11 @@ def test_docs_links_exist():
 
     for target in re.findall(r"\]\((docs/[^)]+)\)", README):
         assert (Path(__file__).parents[1] / target).exists(), target
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_command_summary_is_one_line(command):
+    """The summary in `prefcraft --help` is the first docstring paragraph: keep it to one line."""
+    cmd = typer.main.get_command(app).commands[command]
+    summary = (cmd.help or "").strip().split("\n\n")[0]
+    assert summary and "\n" not in summary, f"{command}: {summary!r}"

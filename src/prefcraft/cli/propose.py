@@ -98,6 +98,7 @@ def register(app: typer.Typer) -> None:
         quiet: bool = QuietOption,
     ) -> None:
         """Propose pairs with an LLM backend into a review store; each is validated and judged.
+
         Re-running the same command resumes the job (0 lost, 0 duplicated after kill -9)."""
         from pathlib import Path
 

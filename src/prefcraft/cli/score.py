@@ -46,8 +46,10 @@ def register(app: typer.Typer) -> None:
         input_format: Optional[str] = typer.Option(None, "--input-format", help="Override format sniffing."),
         quiet: bool = QuietOption,
     ) -> None:
-        """Classify each response (refusal, partial_refusal, compliance, clarification, unscorable) and
-        grade refusals: acknowledgment, boundary, reason, alternative, engagement (1-5), anti-patterns,
+        """Judge responses: refusal kind and the graceful-refusal rubric.
+
+        Classifies each response (refusal, partial_refusal, compliance, clarification, unscorable) and
+        grades refusals: acknowledgment, boundary, reason, alternative, engagement (1-5), anti-patterns,
         overall and suggestions."""
         from prefcraft.refusal import engines, judge_many
         from prefcraft.refusal.records import read_pairs_field, read_prompt_response

@@ -59,8 +59,10 @@ def register(app: typer.Typer) -> None:
         lenient: bool = typer.Option(False, "--lenient", help="Skip bad records (counted) instead of stopping."),
         quiet: bool = QuietOption,
     ) -> None:
-        """Counts, shares and band status per category, subcategory and harm; size; lengths;
-        diversity; refusal quality; gaps with prompts to add."""
+        """Coverage against the taxonomy's bands, with gaps and prompts to add.
+
+        Counts, shares and band status per category, subcategory and harm; size against the use case;
+        lengths; diversity; refusal quality; gaps with prompts to add."""
         from prefcraft.analysis.stats import dataset_stats
 
         tax = _taxonomy(taxonomy)
