@@ -10,7 +10,8 @@ import typer
 from prefcraft.cli._common import console, emit_json, err_console, note
 
 _HELP = (
-    "Export PATH for training: by default a datasets.DatasetDict (train/test) saved with save_to_disk in DIR, "
+    "Export PATH for training: TRL / Hugging Face (default), OpenAI, LLaMA-Factory or KTO.\n\n"
+    "By default a datasets.DatasetDict (train/test) saved with save_to_disk in DIR, "
     "plus train.jsonl/test.jsonl, a dataset card (README.md) and export.json.\n\n"
     "The pre-flight (on by default) reports identical / empty / role-broken rows, mixed formats and, with "
     "--tokenizer, the rows TRL would silently drop (prompt >= --max-length), truncate, or tokenise with a "
