@@ -11,7 +11,9 @@ detection against datasketch ``MinHashLSH``.
        >= 50 chars, no lecturing phrase in chosen, an alternative phrase in chosen (with the seed's bug:
        it lower-cases, then looks for "I can help"), no "I can't"/"I won't" in rejected;
    (b) ``prefcraft validate PATH --format json --skip too-long`` (every check but the tokenizer one).
-   Prints ``prefcraft / baseline`` (target <= 0.33) and peak RSS (target <= 3 GB).
+   Prints ``prefcraft / baseline`` (target <= 0.33) and peak RSS (target <= 3 GB), and (c) the floor: the
+   time to parse the file alone with ``pyarrow.json`` (the fastest JSON reader installed), as a ratio to
+   the baseline.
 3. Near-duplicates: times :func:`prefcraft.checks.minhash.near_duplicates` on all prompts and datasketch
    ``MinHashLSH`` (same ``num_perm`` and threshold, word sets of the same tokens) on a ``--ds-sample`` prefix,
    extrapolated linearly to ``n`` (stated in the output), and the recall of both on the planted pairs.
@@ -222,6 +224,13 @@ print(len(issues))
 '''
 
 
+PARSE_ONLY = r'''
+import sys
+import pyarrow.json as pj
+print(pj.read_json(sys.argv[1], read_options=pj.ReadOptions(block_size=1 << 24)).num_rows)
+'''
+
+
 def timed(cmd: list[str], out: str | None = None) -> tuple[float, float, str]:
     """(wall seconds, peak RSS GB, stdout tail) of a subprocess, measured from a fresh helper process."""
     helper = (
@@ -352,6 +361,9 @@ def main() -> int:
           f"{len(doc['findings']):,} findings {dict(sorted(counts.items()))}; skipped: {doc['checks_skipped']}")
     if not args.skip_baseline:
         print(f"RATIO validate / baseline = {ours / base:.2f}  (target <= 0.33); peak RSS {rss:.2f} GB (target <= 3)")
+        floor, floor_rss, _ = timed([sys.executable, "-c", PARSE_ONLY, path])
+        print(f"floor: parsing the file alone with pyarrow.json (multi-threaded C++, no checks, no start-up of "
+              f"prefcraft): {floor:.2f}s = {floor / base:.2f} x baseline, peak RSS {floor_rss:.2f} GB")
     near_dup_bench(path, planted, args.n, args.ds_sample)
     cascade_bench(path)
     if not args.keep and not args.dir:
