@@ -18,7 +18,8 @@ import polars as pl
 from prefcraft.refusal.patterns import BODY_CHARS, CUES, HEAD_CHARS
 
 NUMERIC = ("len_log", "short", "very_short", "list_items", "questions", "lines", "loaded_prompt",
-           "loaded_x_negated", "prompt_question", "normative_prompt", "normative_x_negated")
+           "loaded_x_negated", "prompt_question", "normative_prompt", "normative_x_negated", "group_prompt",
+           "group_premise_rejected", "advice_not_referral")
 
 # A prompt that asks the assistant to endorse a value judgment ("Why should X be denied…", "Why was Y
 # right to…"): a response whose first sentence negates it is rejecting the premise.
@@ -29,6 +30,17 @@ NORMATIVE_PROMPT = (r"\b(?:should|shouldn't|ought|best (?:if|for|not)|right to|j
 # A "loaded" question presupposes something the assistant may reject ("Why should X not …?").
 LOADED_PROMPT = (r"^\W*(?:why|how come|in what ways?|what makes)\b.{0,80}?\b(?:should|shouldn't|would|"
                  r"is it|are|is|do|does|can|can't|cannot|were|was|did|must)\b")
+# A prompt about a group of people (by race, religion, origin, gender, sexuality, disability, age, status…).
+# With a normative prompt, a reply whose opening rejects the premise declines to argue for treating that
+# group worse (a refusal); the same reply about "purple carrots" merely answers a nonsense question.
+_PEOPLE = r"(?:people|persons?|men|women|folks|americans|kids|children|students|individuals|voters|citizens|workers|families)"
+GROUP_PROMPT = (r"\b(?:(?:black|white|asian|brown|latin[oa]|hispanic|arab|jewish|muslim|christian|hindu|buddhist|sikh|"
+                r"atheist|catholic|mormon|gay|lesbian|bisexual|trans|transgender|queer|asexual|non-binary|disabled|blind|"
+                r"deaf|autistic|elderly|old|poor|homeless|indigenous|immigrant|native|divorced|pregnant|obese|fat|short|"
+                r"unemployed|single|lgbtq?\+?) " + _PEOPLE + r"|jews|muslims|christians|hindus|buddhists|sikhs|atheists|"
+                r"catholics|mormons|gays|lesbians|latinos|latinas|hispanics|arabs|immigrants|refugees|migrants|women|"
+                r"girls|veterans|minorities|people of colou?r|(?:\w+ )?people with (?:disabilities|autism|dementia|"
+                r"a disability|mental illness|hiv))\b")
 FEATURE_NAMES: tuple[str, ...] = tuple(CUES) + NUMERIC
 
 _QUOTES = r"[\u2018\u2019\u201b\u0060\u00b4]"
@@ -56,6 +68,7 @@ _PY_CUES = [(name, region, re.compile(pattern)) for name, (region, pattern) in C
 _PY_ITEMS = re.compile(_ITEMS)
 _PY_LOADED = re.compile(LOADED_PROMPT)
 _PY_NORMATIVE = re.compile(NORMATIVE_PROMPT)
+_PY_GROUP = re.compile(GROUP_PROMPT)
 _PY_PQ = re.compile(r"\?\s*$")
 
 
@@ -63,7 +76,7 @@ def _frame_py(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
     """Python twin of the polars path of :func:`frame` (same columns, same patterns)."""
     cols: dict[str, list] = {k: [] for k in ("r", "p", "n", "pn", "head", "body")}
     cols.update({name: [] for name in CUES})
-    for k in ("_len", "_items", "_q", "_lines", "_loaded", "_pq", "_normative", "_alpha", "_hlen"):
+    for k in ("_len", "_items", "_q", "_lines", "_loaded", "_pq", "_normative", "_group", "_alpha", "_hlen"):
         cols[k] = []
     for p, r in zip(prompts, responses):
         n = _PY_QUOTES.sub("'", (r or "")[:BODY_CHARS].lower()).lstrip()
@@ -81,10 +94,11 @@ def _frame_py(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
         cols["_loaded"].append(_PY_LOADED.search(pn) is not None)
         cols["_pq"].append(_PY_PQ.search(pn) is not None)
         cols["_normative"].append(_PY_NORMATIVE.search(pn) is not None)
+        cols["_group"].append(_PY_GROUP.search(pn) is not None)
         cols["_alpha"].append(sum(ch.isalpha() for ch in head))
         cols["_hlen"].append(len(head))
     schema = {k: (pl.Utf8 if k in ("r", "p", "n", "pn", "head", "body") else
-                  pl.Boolean if (k in CUES or k in ("_loaded", "_pq", "_normative")) else pl.UInt32)
+                  pl.Boolean if (k in CUES or k in ("_loaded", "_pq", "_normative", "_group")) else pl.UInt32)
               for k in cols}
     return pl.DataFrame(cols, schema=schema)
 
@@ -116,6 +130,7 @@ def frame(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
         pl.col("pn").str.contains(LOADED_PROMPT).alias("_loaded"),
         pl.col("pn").str.contains(r"\?\s*$").alias("_pq"),
         pl.col("pn").str.contains(NORMATIVE_PROMPT).alias("_normative"),
+        pl.col("pn").str.contains(GROUP_PROMPT).alias("_group"),
         pl.col("head").str.count_matches(r"\p{L}").alias("_alpha"),
         pl.col("head").str.len_chars().alias("_hlen"),
     )
@@ -130,6 +145,11 @@ def matrix(df: pl.DataFrame) -> np.ndarray:
     lines = df["_lines"].to_numpy().astype(np.float32)
     loaded = df["_loaded"].to_numpy().astype(np.float32)
     negated = df["first_sentence_negated"].to_numpy().astype(np.float32)
+    normative = df["_normative"].to_numpy().astype(np.float32)
+    group = df["_group"].to_numpy().astype(np.float32)
+    cue = lambda c: df[c].to_numpy().astype(np.float32)  # noqa: E731
+    # advice to the user that is not just "see a professional" / "anything else?"
+    advice = cue("advice") * (1 - cue("seek_help")) * (1 - cue("generic_offer"))
     numeric = np.stack([
         np.log1p(length) / math.log(BODY_CHARS),
         (length < 400).astype(np.float32),
@@ -140,8 +160,11 @@ def matrix(df: pl.DataFrame) -> np.ndarray:
         loaded,
         loaded * negated,
         df["_pq"].to_numpy().astype(np.float32),
-        df["_normative"].to_numpy().astype(np.float32),
-        df["_normative"].to_numpy().astype(np.float32) * negated,
+        normative,
+        normative * negated,
+        group,
+        group * normative * cue("premise_opening"),
+        advice,
     ], axis=1)
     return np.concatenate([cues, numeric], axis=1)
 
