@@ -7,8 +7,10 @@ first use, so a run with ``only=["chosen-too-short"]`` pays only for the chosen 
 from __future__ import annotations
 
 import functools
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import polars as pl
@@ -50,6 +52,40 @@ class Context:
         self.lenient = False
         self.cache: dict[str, Any] = {}
         self.timings: dict[str, float] = {}
+        self._memo: dict[str, Future] = {}
+        self._memo_lock = threading.Lock()
+
+    # ---------------------------------------------------------------- shared results
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per key, shared by every check (and thread) that asks: a caller that
+        arrives while another thread computes it waits for that result; a failure is re-raised to each
+        caller, so every check that needs it is skipped with the same reason."""
+        with self._memo_lock:
+            fut = self._memo.get(key)
+            owner = fut is None
+            if owner:
+                fut = self._memo[key] = Future()
+        if owner:
+            try:
+                fut.set_result(compute())
+            except BaseException as exc:  # noqa: BLE001 - handed to every caller by fut.result()
+                fut.set_exception(exc)
+        return fut.result()
+
+    def prefetch(self, jobs: list[Callable[["Context"], Any]]) -> threading.Thread:
+        """Run ``jobs`` (each ``job(ctx)``, normally filling :meth:`memo` keys) in one background thread
+        while the checks run: numpy and polars release the GIL, so on large inputs the duplicate search
+        overlaps the refusal judging (see :func:`prefcraft.checks.runner.validate`)."""
+        def work() -> None:
+            for job in jobs:
+                try:
+                    job(self)
+                except BaseException:  # noqa: BLE001 - the check that reads the result reports it
+                    pass
+
+        thread = threading.Thread(target=work, name="prefcraft-prefetch", daemon=True)
+        thread.start()
+        return thread
 
     # ---------------------------------------------------------------- locating
     @functools.cached_property
@@ -130,12 +166,13 @@ class Context:
                                        + pl.element().struct.field("content").fill_null(""))
             .list.join("\n").alias("p")).to_series()
 
-    @functools.cached_property
+    @property
     def norm_prompt(self) -> pl.Series:
         """Prompt (all turns) lower-cased, punctuation dropped, whitespace collapsed."""
         from prefcraft.checks.text import normalise_expr
 
-        return pl.DataFrame({"p": self.full_prompt}).select(normalise_expr("p")).to_series()
+        return self.memo("norm_prompt", lambda: pl.DataFrame({"p": self.full_prompt})
+                         .select(normalise_expr("p")).to_series())
 
     # ---------------------------------------------------------------- taxonomy
     @functools.cached_property

@@ -44,6 +44,9 @@ class Check:
     run: Callable[["Context"], Iterable["Finding"]] = field(repr=False, compare=False)
     group: str = "content"
     requires: tuple[str, ...] = ()  # options it needs: "against", "tokenizer"
+    # optional ``prefetch(ctx)``: heavy work (filling ``ctx.memo`` keys) that may start early in a
+    # background thread on large inputs; ``run`` must give the same findings with or without it
+    prefetch: Callable[["Context"], object] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:

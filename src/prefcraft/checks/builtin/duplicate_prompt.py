@@ -14,11 +14,12 @@ ID = "duplicate-prompt"
 
 
 def first_occurrence(ctx) -> np.ndarray:
-    """Per position: the position of the first row with the same normalised prompt (cached)."""
-    if "dup_first" not in ctx.cache:
+    """Per position: the position of the first row with the same normalised prompt (shared)."""
+    def compute() -> np.ndarray:
         df = pl.DataFrame({"k": ctx.norm_prompt}).with_row_index("i")
-        ctx.cache["dup_first"] = df.select(pl.col("i").first().over("k")).to_series().to_numpy().astype(np.int64)
-    return ctx.cache["dup_first"]
+        return df.select(pl.col("i").first().over("k")).to_series().to_numpy().astype(np.int64)
+
+    return ctx.memo("dup_first", compute)
 
 
 def run(ctx):

@@ -15,13 +15,20 @@ from prefcraft.checks.registry import Check, register
 ID = "near-duplicate-prompt"
 
 
+def found(ctx) -> list[tuple[int, int, float]]:
+    """``[(later, earlier, similarity)]`` (shared, and prefetched on large inputs)."""
+    def compute():
+        exact_later = np.flatnonzero(first_occurrence(ctx) != np.arange(ctx.n))
+        return near_duplicates(ctx.norm_prompt, ctx.options.near_threshold, exclude=exact_later)
+
+    return ctx.memo(ID, compute)
+
+
 def run(ctx):
-    first = first_occurrence(ctx)
-    exact_later = np.flatnonzero(first != np.arange(ctx.n))
-    for later, earlier, sim in near_duplicates(ctx.norm_prompt, ctx.options.near_threshold, exclude=exact_later):
+    for later, earlier, sim in found(ctx):
         yield ctx.finding(later, ID, "warning", f"prompt nearly duplicates {ctx.loc(earlier)} (row {ctx.row(earlier)}; "
                           f"{sim:.0%} of content words shared) — vary it more, or drop one of the two")
 
 
 register(Check(ID, "a prompt is a light paraphrase of an earlier one (a word or two changed)", "warning",
-               ("prompt",), run, group="duplicates"))
+               ("prompt",), run, group="duplicates", prefetch=found))
