@@ -94,23 +94,12 @@ def measure(ds) -> dict:
     out["chosen_longer_share"] = sum(len(c) > len(r) for c, r in zip(chosen, rejected)) / len(pairs)
     out["first6_rejected_share"], out["first6_rejected"] = first_six_share(rejected)
     out["trigram_ratio_rejected"] = trigram_ratio(rejected)
-    from prefcraft.generate.gate import find_validator
+    from prefcraft import validate
 
-    validate = find_validator()
-    if validate is None:
-        out["validator_errors"] = None
-    else:
-        try:
-            findings = list(getattr(validate(ds), "findings", []))
-        except Exception as exc:  # noqa: BLE001 - printed
-            print(f"validator failed: {type(exc).__name__}: {exc}")
-            findings = None
-    if validate is not None and findings is None:
-        out["validator_errors"] = None
-    elif validate is not None:
-        out["validator_errors"] = sum(f.severity == "error" for f in findings)
-        out["validator_warnings"] = sum(f.severity == "warning" for f in findings)
-        out["validator_by_check"] = dict(Counter(f"{f.check}:{f.severity}" for f in findings))
+    findings = list(validate(ds).findings)
+    out["validator_errors"] = sum(f.severity == "error" for f in findings)
+    out["validator_warnings"] = sum(f.severity == "warning" for f in findings)
+    out["validator_by_check"] = dict(Counter(f"{f.check}:{f.severity}" for f in findings))
     return out
 
 
