@@ -19,7 +19,10 @@ from prefcraft.refusal.patterns import BODY_CHARS, CUES, HEAD_CHARS
 
 NUMERIC = ("len_log", "short", "very_short", "list_items", "questions", "lines", "loaded_prompt",
            "loaded_x_negated", "prompt_question", "normative_prompt", "normative_x_negated", "group_prompt",
-           "group_premise_rejected", "advice_not_referral")
+           "group_premise_rejected", "advice_not_referral",
+           # the clause-role model (prefcraft.refusal.sentences): the highest probability over the clauses
+           "sent_boundary", "sent_compliance", "sent_clarify", "sent_alternative", "sent_lecture",
+           "sent_boilerplate")
 
 # A prompt that asks the assistant to endorse a value judgment ("Why should X be denied…", "Why was Y
 # right to…"): a response whose first sentence negates it is rejecting the premise.
@@ -103,8 +106,27 @@ def _frame_py(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
     return pl.DataFrame(cols, schema=schema)
 
 
+def role_columns() -> list[str]:
+    """The frame's clause-role columns, in the order of :data:`prefcraft.refusal.sentences.ROLES`."""
+    from prefcraft.refusal.sentences import ROLES
+
+    return ["_s_" + r for r in ROLES]
+
+
+def _with_roles(df: pl.DataFrame, responses: Sequence[str]) -> pl.DataFrame:
+    from prefcraft.refusal.sentences import role_probs
+
+    probs = role_probs(list(responses)).astype(np.float32)
+    return df.with_columns(*[pl.Series(name, probs[:, k]) for k, name in enumerate(role_columns())])
+
+
 def frame(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
-    """Cue columns (bool) + numeric columns for ``responses`` (``prompts`` give context cues)."""
+    """Cue columns (bool) + numeric columns + clause-role columns for ``responses`` (``prompts`` give
+    context cues)."""
+    return _with_roles(_frame(prompts, responses), responses)
+
+
+def _frame(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
     if len(responses) <= SMALL_BATCH:
         return _frame_py(prompts, responses)
     df = pl.DataFrame({"r": pl.Series("r", list(responses), dtype=pl.Utf8),
@@ -165,6 +187,12 @@ def matrix(df: pl.DataFrame) -> np.ndarray:
         group,
         group * normative * cue("premise_opening"),
         advice,
+        np.maximum(cue("_s_boundary"), cue("_s_vague_boundary")),
+        cue("_s_compliance"),
+        cue("_s_clarifying_question"),
+        cue("_s_alternative"),
+        cue("_s_lecture"),
+        np.maximum(cue("_s_policy"), cue("_s_robotic")),
     ], axis=1)
     return np.concatenate([cues, numeric], axis=1)
 

@@ -321,12 +321,31 @@ def _b(df: pl.DataFrame, col: str) -> np.ndarray:
     return df[col].to_numpy().astype(bool)
 
 
-def score(df: pl.DataFrame, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+# A part is also present when some clause of the response plays its role with at least this probability
+# (:mod:`prefcraft.refusal.sentences`): the phrase cues above see the common wordings, the clause model
+# the rest ("Only Jenna can receive her reset link" is a reason without a reason word).
+SENTENCE_THRESHOLDS = {"acknowledgment": 0.5, "boundary": 0.5, "reason": 0.5, "alternative": 0.5, "engagement": 0.4}
+
+
+def _clause_role(roles: np.ndarray | None, part: str, n: int) -> np.ndarray:
+    if roles is None:
+        return np.zeros(n, dtype=bool)
+    from prefcraft.refusal.sentences import ROLES
+
+    return roles[:, ROLES.index(part)] >= SENTENCE_THRESHOLDS[part]
+
+
+def score(df: pl.DataFrame, kinds: np.ndarray,
+          roles: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Criteria matrix (n×5 int), anti-pattern matrix (n×5 bool) and overall (n float) for all rows.
 
-    Rows whose kind is not refusal-like/clarification are scored too (cheap) but callers drop them.
+    ``roles``: per row, the highest clause probability of each role of
+    :data:`prefcraft.refusal.sentences.ROLES` (:func:`~prefcraft.refusal.sentences.role_probs`); without
+    it only the phrase cues count. Rows whose kind is not refusal-like/clarification are scored too
+    (cheap) but callers drop them.
     """
     n = len(df)
+    said = {part: _clause_role(roles, part, n) for part in SENTENCE_THRESHOLDS}
     refuse_fp = (_b(df, "refuse_first_person") | _b(df, "refuse_idiom") | _b(df, "refuse_first_person_body")
                  | (_b(df, "wont_any") & ~_b(df, "wont_soft")))
     refuse_imp = (_b(df, "refuse_impersonal") | _b(df, "no_open") | _b(df, "premise_reject")
@@ -335,29 +354,29 @@ def score(df: pl.DataFrame, kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     length = df["_len"].to_numpy()
     clar = kinds == "clarification"
 
-    ack_strong = df["rb_ack_n"].to_numpy() > df["rb_ack_cond_n"].to_numpy()
+    ack_strong = (df["rb_ack_n"].to_numpy() > df["rb_ack_cond_n"].to_numpy()) | said["acknowledgment"]
     ack = np.where(ack_strong, 5, np.where(_b(df, "rb_ack_weak"), 3, 1))
 
     specific = ~_b(df, "rb_unspecific") | _b(df, "rb_named_subject")
     boundary = np.where(refuse_fp, np.where(specific, 5, 4),
-                        np.where(_b(df, "rb_no_first"), 4, np.where(refuse_imp, 3, 1)))
+                        np.where(said["boundary"], 5, np.where(_b(df, "rb_no_first"), 4, np.where(refuse_imp, 3, 1))))
     boundary = np.where(vague & (boundary >= 3), 2, boundary)
-    boundary = np.where(clar & ~refuse_fp, 1, boundary)
+    boundary = np.where(clar & ~(refuse_fp | said["boundary"]), 1, boundary)
 
     apologies = df["rb_sorry_n"].to_numpy() - df["rb_sympathy_n"].to_numpy()
     apologetic = (apologies >= 2) | (_b(df, "rb_intense_apology") & (apologies >= 1))
     moral_n = df["rb_moral_n"].to_numpy()
     lecturing = (moral_n >= 2) | _b(df, "rb_lecture_strong")
-    has_reason = _b(df, "rb_reason_cue")
+    has_reason = _b(df, "rb_reason_cue") | said["reason"]
     policy = _b(df, "rb_reason_policy") | _b(df, "refuse_policy")
     reason = np.where(has_reason, np.where(lecturing, 3, 5), np.where(policy, 2, 1))
 
-    alt = np.where(_b(df, "rb_alt_strong") | _b(df, "seek_help"), 5, np.where(_b(df, "rb_alt_weak"), 2, 1))
+    alt = np.where(_b(df, "rb_alt_strong") | _b(df, "seek_help") | said["alternative"], 5, np.where(_b(df, "rb_alt_weak"), 2, 1))
 
     tail_q = _b(df, "rb_tail_q")
     generic = _b(df, "rb_tail_generic")
     engagement = np.where(tail_q & ~generic, 5,
-                          np.where(_b(df, "rb_invite"), 4, np.where(tail_q | generic, 3, 1)))
+                          np.where(_b(df, "rb_invite") | said["engagement"], 4, np.where(tail_q | generic, 3, 1)))
 
     criteria = np.stack([ack, boundary, reason, alt, engagement], axis=1).astype(np.int64)
 

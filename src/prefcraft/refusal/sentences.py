@@ -1,0 +1,244 @@
+"""Sentence roles: which part of a graceful refusal each sentence of a response plays.
+
+A response is split into sentences and clauses (at ``. ! ?``, dashes, semicolons, colons, line breaks and
+", but"), each clause becomes a bag of features — its words, its word pairs, its first one and two
+words and whether it ends with a question mark — and a multinomial linear model (weights in ``sentence_model.npz``, trained by
+``scripts/train_sentence_model.py`` on ``tests/data/refusal/sentences.jsonl``, sentences the project wrote
+itself) gives the probability of each role in :data:`ROLES`. :func:`role_probs` returns, per response, the
+highest probability of each role over its clauses: the rubric (:mod:`prefcraft.refusal.rubric`) reads it
+beside its phrase cues, so a part said in words no cue lists ("Only Jenna can receive her reset link") is
+still seen.
+
+Everything is vectorised (polars splits and tokenises; features are 64-bit word-hash combinations looked up
+in the sorted, equally hashed vocabulary; ``np.bincount`` sums the weights); batches of at most
+:data:`SMALL_BATCH` responses take an equivalent pure-Python path (a test holds the two to the same numbers).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import polars as pl
+
+__all__ = ["ROLES", "MODEL_FILE", "clauses", "text_features", "clause_probs", "role_probs",
+           "load_model", "make_model", "using"]
+
+ROLES: tuple[str, ...] = (
+    "acknowledgment", "boundary", "reason", "alternative", "engagement", "lecture", "apology", "robotic",
+    "vague_boundary", "policy", "generic_offer", "compliance", "clarifying_question", "other",
+)
+MODEL_FILE = "sentence_model.npz"
+SMALL_BATCH = 16
+MAX_CHARS = 4000  # only the start of a very long response is read
+
+_QUOTES = r"[\u2018\u2019\u201b\u0060\u00b4]"
+# clause boundaries: sentence ends, dashes, semicolons, colons, line breaks, ", but …"
+SPLIT = (r"(?:(?P<q>[.!?]+)[\"')\]]*(?:\s+|$)|\s+[\u2014\u2013-]+\s+|\s*[\u2014\u2013]\s*|;\s+|:\s+|\n+|"
+         r",\s+(?:but|though|although|so|instead)\s+)")
+WORD = r"[a-z0-9][a-z0-9']*"
+_SEP = "\x1f"
+
+
+def _normalise(col: pl.Expr) -> pl.Expr:
+    return col.fill_null("").str.slice(0, MAX_CHARS).str.to_lowercase().str.replace_all(_QUOTES, "'")
+
+
+def clauses(texts: Sequence[str]) -> pl.DataFrame:
+    """``(doc, clause)`` rows, in order, for every clause with at least one word."""
+    df = pl.DataFrame({"t": list(texts)}, schema={"t": pl.Utf8}).with_row_index("doc")
+    out = (df.select(pl.col("doc"), _normalise(pl.col("t")).str.replace_all(SPLIT, "${q}" + _SEP).str.split(_SEP)
+                     .alias("c"))
+           .explode("c")
+           .with_columns(pl.col("c").str.strip_chars())
+           .filter(pl.col("c").str.contains(WORD)))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ Python twin
+_PY_QUOTES = re.compile(_QUOTES)
+_PY_SPLIT = re.compile(SPLIT)
+_PY_WORD = re.compile(WORD)
+
+
+def text_features(clause: str) -> list[str]:
+    """The features of one clause (already split): ``w:`` words, ``b:`` word pairs, ``s:``/``s2:`` the first
+    one/two words, ``q:?`` a closing question mark. The vectorised path computes the same set as hashed keys."""
+    w = _PY_WORD.findall(_PY_QUOTES.sub("'", (clause or "")[:MAX_CHARS].lower()).strip())
+    if not w:
+        return []
+    f = {"w:" + x for x in w} | {f"b:{a} {b}" for a, b in zip(w, w[1:])} | {"s:" + w[0]}
+    if len(w) > 1:
+        f.add(f"s2:{w[0]} {w[1]}")
+    if clause.strip().endswith("?"):
+        f.add("q:?")
+    return sorted(f)
+
+
+def _py_clause_features(texts: Sequence[str]) -> tuple[list[int], list[list[str]]]:
+    docs, feats = [], []
+    for d, text in enumerate(texts):
+        norm = _PY_QUOTES.sub("'", (text or "")[:MAX_CHARS].lower())
+        for c in _PY_SPLIT.sub(lambda m: (m.group("q") or "") + _SEP, norm).split(_SEP):
+            f = text_features(c)
+            if f:
+                docs.append(d)
+                feats.append(f)
+    return docs, feats
+
+
+# ------------------------------------------------------------------------------------------------ model
+def make_model(vocab: Sequence[str], W: np.ndarray, b: np.ndarray) -> dict:
+    """A model dict from its vocabulary and weights (what :func:`load_model` returns)."""
+    vocab = [str(v) for v in vocab]
+    return {"vocab": vocab, "index": {v: i for i, v in enumerate(vocab)},
+            "frame": pl.DataFrame({"f": vocab, "idx": np.arange(len(vocab), dtype=np.int64)}),
+            "W": np.asarray(W, dtype=np.float32), "b": np.asarray(b, dtype=np.float32)}
+
+
+@lru_cache(maxsize=1)
+def load_model() -> dict:
+    raw = resources.files("prefcraft.refusal").joinpath(MODEL_FILE).read_bytes()
+    with np.load(io.BytesIO(raw), allow_pickle=False) as z:
+        roles = tuple(str(r) for r in z["roles"])
+        if roles != ROLES:  # pragma: no cover - guards a stale weights file
+            raise RuntimeError(f"{MODEL_FILE} has roles {roles}; retrain with scripts/train_sentence_model.py")
+        return make_model(z["vocab"], z["W"], z["b"])
+
+
+_OVERRIDE: list[dict] = []
+
+
+@contextmanager
+def using(model: dict) -> Iterator[None]:
+    """Use ``model`` instead of the shipped one inside the block (training scripts cross-fit with it)."""
+    _OVERRIDE.append(model)
+    try:
+        yield
+    finally:
+        _OVERRIDE.pop()
+
+
+def _current() -> dict:
+    return _OVERRIDE[-1] if _OVERRIDE else load_model()
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+# Feature keys of the vectorised path: 64-bit word hashes (polars ``hash``, consistent within a process)
+# combined arithmetically, so no feature string is built per clause; the vocabulary is keyed the same way
+# when the model loads.
+_K_BI, _K_S, _K_S2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
+_KEY_Q = np.uint64(0x27D4EB2F165667C5)
+
+
+def _word_hashes(words: pl.Series) -> np.ndarray:
+    return words.hash(seed=11).to_numpy().astype(np.uint64)
+
+
+def _bi(a: np.ndarray, b: np.ndarray, k: np.uint64) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return (a * k) ^ (b + np.uint64(0x632BE59BD9B4E019))
+
+
+def _vocab_keys(vocab: Sequence[str]) -> np.ndarray:
+    kind = [v.split(":", 1)[0] for v in vocab]
+    body = [v.split(":", 1)[1] for v in vocab]
+    first = [b.split(" ")[0] for b in body]
+    second = [b.split(" ")[1] if " " in b else "" for b in body]
+    h1 = _word_hashes(pl.Series(first, dtype=pl.Utf8))
+    h2 = _word_hashes(pl.Series(second, dtype=pl.Utf8))
+    keys = np.empty(len(vocab), dtype=np.uint64)
+    for k, (name, a) in enumerate(zip(kind, h1)):
+        if name == "w":
+            keys[k] = a
+        elif name == "b":
+            keys[k] = _bi(a, h2[k], _K_BI)
+        elif name == "s":
+            keys[k] = _bi(a, np.uint64(0), _K_S)
+        elif name == "s2":
+            keys[k] = _bi(a, h2[k], _K_S2)
+        else:  # "q:?"
+            keys[k] = _KEY_Q
+    return keys
+
+
+def _lookup(model: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted vocabulary keys, vocabulary index of each), computed once per model."""
+    if "_keys" not in model:
+        keys = _vocab_keys(model["vocab"])
+        order = np.argsort(keys)
+        model["_keys"] = (keys[order], order.astype(np.int64))
+    return model["_keys"]
+
+
+def _clause_keys(frame: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``(clause id, feature key)`` for every feature occurrence of every clause of :func:`clauses`."""
+    words = frame.select(pl.col("c").str.extract_all(WORD).alias("w")).with_row_index("cid").explode("w")
+    words = words.drop_nulls("w")
+    cid = words["cid"].to_numpy().astype(np.int64)
+    h = _word_hashes(words["w"])
+    same = np.zeros(len(cid), dtype=bool)
+    same[1:] = cid[1:] == cid[:-1]  # word k continues the clause of word k-1
+    start = ~same
+    nxt = np.flatnonzero(same)  # positions whose previous word is in the same clause
+    starts = np.flatnonzero(start)
+    second = starts + 1
+    has_second = second < len(cid)
+    has_second[has_second] = same[second[has_second]]
+    q = np.flatnonzero(frame["c"].str.ends_with("?").to_numpy())
+    cids = [cid, cid[nxt], cid[starts], cid[starts[has_second]], q.astype(np.int64)]
+    keys = [h, _bi(h[nxt - 1], h[nxt], _K_BI), _bi(h[starts], np.uint64(0), _K_S),
+            _bi(h[starts[has_second]], h[second[has_second]], _K_S2), np.full(len(q), _KEY_Q, dtype=np.uint64)]
+    return np.concatenate(cids), np.concatenate(keys)
+
+
+def clause_probs(texts: Sequence[str], model: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(doc per clause, probability matrix clauses × ROLES)``."""
+    model = model or _current()
+    W, b = model["W"], model["b"]
+    if len(texts) <= SMALL_BATCH:
+        docs, feats = _py_clause_features(texts)
+        z = np.tile(b, (len(docs), 1))
+        index = model["index"]
+        for k, fs in enumerate(feats):
+            idx = [index[f] for f in fs if f in index]
+            if idx:
+                z[k] += W[idx].sum(axis=0)
+        return np.asarray(docs, dtype=np.int64), _softmax(z)
+    frame = clauses(texts)
+    n = len(frame)
+    cid, key = _clause_keys(frame)
+    vkeys, vidx = _lookup(model)
+    pos = np.searchsorted(vkeys, key)
+    pos[pos == len(vkeys)] = 0
+    hit = vkeys[pos] == key if len(vkeys) else np.zeros(len(key), dtype=bool)
+    pair = cid[hit] * len(vkeys) + vidx[pos[hit]]
+    pair.sort()
+    if len(pair) > 1:
+        pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]  # a feature counts once per clause
+    cid, idx = pair // max(len(vkeys), 1), pair % max(len(vkeys), 1)
+    z = np.empty((n, len(ROLES)), dtype=np.float64)
+    for k in range(len(ROLES)):
+        z[:, k] = np.bincount(cid, weights=W[idx, k], minlength=n) + b[k]
+    return frame["doc"].to_numpy().astype(np.int64), _softmax(z)
+
+
+def role_probs(texts: Sequence[str], model: dict | None = None) -> np.ndarray:
+    """Per response, the highest probability of each role over its clauses (``len(texts) × ROLES``;
+    zeros for a response without words)."""
+    docs, probs = clause_probs(texts, model)
+    out = np.zeros((len(texts), len(ROLES)), dtype=np.float64)
+    if len(docs):  # clauses come in document order: one reduceat per document's run of clauses
+        starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+        out[docs[starts]] = np.maximum.reduceat(probs, starts, axis=0)
+    return out
