@@ -64,14 +64,13 @@ def test_a_part_said_in_words_no_cue_lists_is_still_seen():
     assert (with_roles >= without).all()
 
 
-def test_shipped_weights_match_the_training_script(tmp_path):
-    sys.path.insert(0, str(ROOT / "scripts"))
+def test_shipped_weights_match_the_training_script(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
     import train_sentence_model as T
 
     out = tmp_path / "m.npz"
-    assert T.main.__module__ == "train_sentence_model"
-    sys.argv = ["train_sentence_model.py", "--out", str(out)]
-    T.main()
+    monkeypatch.setattr(sys, "argv", ["train_sentence_model.py", "--out", str(out)])
+    assert T.main() == 0
     fresh, shipped = np.load(out), np.load(ROOT / "src/prefcraft/refusal" / S.MODEL_FILE)
     assert list(fresh["vocab"]) == list(shipped["vocab"])
     np.testing.assert_allclose(fresh["W"], shipped["W"], atol=1e-4)
