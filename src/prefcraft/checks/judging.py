@@ -38,11 +38,18 @@ ENGINE = "rules"
 _REFUSAL_LIKE = ("refusal", "partial_refusal")
 
 
+JUDGE_CHUNK = 25_000  # responses per judge_many call: bounds the judge's working memory on big inputs
+
+
 def judge_responses(prompts: Sequence[str], responses: Sequence[str]) -> list:
     """THE refusal judgment the checks use: one ``prefcraft.refusal.Judgment`` per response."""
     from prefcraft.refusal import judge_many
 
-    return judge_many(list(prompts), list(responses), engine=ENGINE)
+    prompts, responses = list(prompts), list(responses)
+    out: list = []
+    for k in range(0, len(responses), JUDGE_CHUNK):
+        out.extend(judge_many(prompts[k:k + JUDGE_CHUNK], responses[k:k + JUDGE_CHUNK], engine=ENGINE))
+    return out
 
 
 @dataclass
@@ -59,13 +66,17 @@ class Judged:
         return np.isin(self.kind, _REFUSAL_LIKE)
 
 
+SCREEN_CHUNK = 200_000  # rows folded at a time: the lower-cased copy of a 1M-row column never exists at once
+
+
 def screen_frame(texts: pl.Series, names: Sequence[str] | None = None) -> pl.DataFrame:
     """One boolean column per screen (all, or ``names``), plus ``chars`` and ``question``."""
-    df = pl.DataFrame({"t": texts}).select(fold_expr("t").alias("t"))
     cols = [pl.col("t").str.contains(p).alias(name) for name, p in SCREENS.items() if names is None or name in names]
     cols.append(pl.col("t").str.len_chars().alias("chars"))
     cols.append(pl.col("t").str.contains("?", literal=True).alias("question"))
-    return df.select(cols)
+    parts = [pl.DataFrame({"t": texts.slice(k, SCREEN_CHUNK)}).select(fold_expr("t").alias("t")).select(cols)
+             for k in range(0, max(len(texts), 1), SCREEN_CHUNK)]
+    return pl.concat(parts)
 
 
 def _candidates(ctx: "Context", side: str) -> tuple[np.ndarray, np.ndarray]:

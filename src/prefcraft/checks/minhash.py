@@ -28,14 +28,18 @@ _MAX_BUCKET_PAIRS = 64
 _CHUNK = 500_000  # members of one bucket compared with the first and with their predecessor only
 
 
+_TOKEN_CHUNK = 200_000  # rows split at a time: the split words of 1M prompts would cost ~0.9 GB at once
+
+
 def token_lists(norm: pl.Series) -> pl.Series:
     """Per row: the unique 32-bit hashes of its content words (a list column)."""
     w = pl.element()
-    return pl.DataFrame({"t": norm}).select(
-        pl.col("t").str.split(" ").list.eval(
-            ((w.filter((w.str.len_bytes() > 0) & ~w.is_in(STOPWORDS)).hash(seed=7)) & 0xFFFFFFFF)
-            .cast(pl.UInt32).unique()
-        ).alias("h")).get_column("h")
+    expr = pl.col("t").str.split(" ").list.eval(
+        ((w.filter((w.str.len_bytes() > 0) & ~w.is_in(STOPWORDS)).hash(seed=7)) & 0xFFFFFFFF)
+        .cast(pl.UInt32).unique()).alias("h")
+    parts = [pl.DataFrame({"t": norm.slice(k, _TOKEN_CHUNK)}).select(expr).get_column("h")
+             for k in range(0, max(len(norm), 1), _TOKEN_CHUNK)]
+    return pl.concat(parts).rechunk()
 
 
 def signatures(tokens: pl.Series, num_perm: int = NUM_PERM, seed: int = 1,
