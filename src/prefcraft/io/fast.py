@@ -52,21 +52,52 @@ def _release_arrow_pool() -> None:
     pa.default_memory_pool().release_unused()
 
 
+def _line_shape(path: str, chunk: int = 1 << 25) -> tuple[int, int, bool]:
+    """(lines, lines starting with ``{``, starts with a UTF-8 BOM), streaming the file in 32 MiB chunks."""
+    lines = objects = 0
+    prev = b"\n"
+    with open(path, "rb", buffering=0) as fh:
+        head = fh.read(chunk)
+        bom = head.startswith(b"\xef\xbb\xbf")
+        block = head[3:] if bom else head
+        while block:
+            lines += block.count(b"\n")
+            objects += block.count(b"\n{") + (prev == b"\n" and block[:1] == b"{")
+            prev = block[-1:]
+            block = fh.read(chunk)
+    return lines + (0 if prev == b"\n" else 1), objects, bom
+
+
 def _read_jsonl(path: str):
+    import threading
+
     import pyarrow as pa
     import pyarrow.json as pj
 
     if os.path.getsize(path) == 0:
         return None
+    options = pj.ReadOptions(block_size=_BLOCK)
     with open(path, "rb") as fh:
-        data = fh.read()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    objects = data.count(b"\n{") + data.startswith(b"{")
+        bom = fh.read(3) == b"\xef\xbb\xbf"
+    if bom:  # rare: Arrow wants the text without the mark
+        with open(path, "rb") as fh:
+            data = fh.read()[3:]
+        shape = _line_shape(path)
+        table = pj.read_json(pa.BufferReader(data), read_options=options)
+    else:
+        # Arrow parses the file on its own threads (the GIL is released) while this thread checks the
+        # line structure: both passes in about the time of the parse, without the whole file in memory
+        found: list = []
+        counter = threading.Thread(target=lambda: found.append(_line_shape(path)), daemon=True)
+        counter.start()
+        try:
+            table = pj.read_json(path, read_options=options)
+        finally:
+            counter.join()
+        shape = found[0]
+    lines, objects, _ = shape
     if objects != lines:  # blank lines, arrays, stray text: keep exact line numbers via the slow path
         return None
-    table = pj.read_json(pa.BufferReader(data), read_options=pj.ReadOptions(block_size=_BLOCK))
     if table.num_rows != lines:
         return None
     table.validate(full=True)  # Arrow does not check UTF-8 while parsing; invalid text → located slow path
