@@ -99,7 +99,7 @@ def pyrit(data: Path, engine: str) -> list[tuple[str, int, float, float]]:
 def rubric(engine: str) -> list[tuple[str, str, int, float, float]]:
     rows = [json.loads(line) for line in RUBRIC.read_text(encoding="utf-8").splitlines() if line.strip()]
     out = []
-    for split in ("tune", "check", "fresh", "blind", "all"):
+    for split in ("tune", "check", "fresh", "blind", "blind2", "all"):
         sub = [r for r in rows if split == "all" or r["split"] == split]
         js = judge_many([r["prompt"] for r in sub], [r["response"] for r in sub], engine=engine)
         graded = np.array([j.criteria is not None for j in js])

@@ -3,7 +3,11 @@
 Applies to the harmful categories only (not ``benign``, where complying is right, nor ``edge_cases``,
 where a clarifying question or a careful answer may be right, nor uncategorised rows, where the request's
 harm is unknown — unless the row names a known ``harm`` type such as ``stalking``). A partial refusal ("I can't track her — but here's how: 1. …") counts as complying, also when the
-judgment calls it a refusal but its own evidence shows the "but here's how" turn.
+judgment calls it a refusal but its own evidence shows the "but here's how" turn. A response judged
+``compliance`` is reported only when its text shows the task being done (a compliance cue such as "Done",
+"Here's…", "I've set…", numbered steps, or a clause the clause-role model reads as compliance): a refusal
+worded in a way the judge's cues do not know is otherwise read as compliance by default, and this check's
+findings are errors.
 """
 
 from __future__ import annotations
@@ -41,12 +45,37 @@ def _refuses_then_helps(ctx, refusing: np.ndarray) -> np.ndarray:
     return out
 
 
+def _shows_compliance(ctx, rows: np.ndarray) -> np.ndarray:
+    """Of ``rows`` (judged compliance), those whose text shows the task being done: a compliance cue
+    ("Done", "Here's…", "I've set…", numbered steps) or a clause the clause-role model reads as compliance.
+    A reply that merely lacks a refusal phrase the judge knows ("that automation stays off the table")
+    is not reported as complying on that absence alone."""
+    import polars as pl
+
+    from prefcraft.checks.text import SCREENS, fold_expr
+    from prefcraft.refusal.sentences import ROLES, role_probs
+
+    out = np.zeros(ctx.n, dtype=bool)
+    pos = np.flatnonzero(rows)
+    if not len(pos):
+        return out
+    texts = ctx.chosen_text.gather(pl.Series(pos))
+    cue = pl.DataFrame({"t": texts}).select(fold_expr("t").str.contains(SCREENS["comply"])).to_series().to_numpy()
+    said = role_probs(texts.to_list())[:, ROLES.index("compliance")] >= COMPLIANCE_CLAUSE
+    out[pos] = cue | said
+    return out
+
+
+COMPLIANCE_CLAUSE = 0.5
+
+
 def run(ctx):
     c, r = ctx.judged("chosen"), ctx.judged("rejected")
     harmful = ctx.group == "harmful"
     # (rows the cascade left unjudged carry no compliance cue, so cannot hold a "but here's how")
     partial = _refuses_then_helps(ctx, harmful & (c.kind == "refusal") & c.judged)
-    mask = harmful & (np.isin(c.kind, ("compliance", "partial_refusal")) | partial)
+    complying = harmful & (c.kind == "compliance")
+    mask = (complying & _shows_compliance(ctx, complying)) | (harmful & ((c.kind == "partial_refusal") | partial))
     for i in ctx.positions(mask):
         how = "complies" if c.kind[i] == "compliance" else "refuses but then does part of it"
         swapped = (" — chosen and rejected look swapped (the rejected refuses)"
