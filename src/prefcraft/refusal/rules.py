@@ -163,6 +163,19 @@ def evidence(response: str, kind: str, offtopic: bool = False) -> list[Span]:
     return out
 
 
+# boilerplate counts as declining only when it says so ("declined", "unable", "violates"…): a help text such
+# as "Type @:complex(...) to use complex command, only for coding purposes" reads as boilerplate too
+DECLINE_WORDS = (r"\b(?:declin|refus|denied|deny|unable|not able|cannot|can't|won't|will not|not permitted|"
+                 r"not allowed|prohibit|violat|not (?:be )?(?:fulfil|process|complet))")
+_PY_DECLINE = re.compile(DECLINE_WORDS)
+
+
+def _says_decline(texts: pl.Series) -> np.ndarray:
+    if len(texts) <= F.SMALL_BATCH:  # polars would compile the regex again for one response
+        return np.array([bool(_PY_DECLINE.search(t or "")) for t in texts.to_list()], dtype=bool)
+    return texts.str.contains(DECLINE_WORDS).fill_null(False).to_numpy()
+
+
 def adjust(df: pl.DataFrame, pr: np.ndarray, pp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rule layer over the learned heads (applies to every engine's probabilities).
 
@@ -192,8 +205,8 @@ def adjust(df: pl.DataFrame, pr: np.ndarray, pp: np.ndarray) -> tuple[np.ndarray
     # address") or as boilerplate ("The request has been declined and logged") with no clause of
     # compliance and no requested substance: declined in words no cue lists
     f = lambda c: df[c].to_numpy()  # noqa: E731
-    said_no = np.maximum.reduce([f("_s_boundary"), f("_s_vague_boundary"), f("_s_robotic"), f("_s_policy")]) \
-        >= CLAUSE_BOUNDARY
+    boilerplate = (np.maximum(f("_s_robotic"), f("_s_policy")) >= CLAUSE_BOUNDARY) & _says_decline(df["n"])
+    said_no = (np.maximum(f("_s_boundary"), f("_s_vague_boundary")) >= CLAUSE_BOUNDARY) | boilerplate
     pr = np.where(said_no & (f("_s_compliance") < CLAUSE_NO_COMPLIANCE) & ~substance & ~b("comply_open"),
                   np.maximum(pr, 0.75), pr)
     pr = np.where(~any_ref & complying, np.minimum(pr, 0.3), pr)
