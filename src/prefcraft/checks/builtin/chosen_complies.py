@@ -52,7 +52,7 @@ def _shows_compliance(ctx, rows: np.ndarray) -> np.ndarray:
     is not reported as complying on that absence alone."""
     import polars as pl
 
-    from prefcraft.checks.text import SCREENS, fold_expr
+    from prefcraft.checks.judging import screen_frame
     from prefcraft.refusal.sentences import ROLES, role_probs
 
     out = np.zeros(ctx.n, dtype=bool)
@@ -60,7 +60,7 @@ def _shows_compliance(ctx, rows: np.ndarray) -> np.ndarray:
     if not len(pos):
         return out
     texts = ctx.chosen_text.gather(pl.Series(pos))
-    cue = pl.DataFrame({"t": texts}).select(fold_expr("t").str.contains(SCREENS["comply"])).to_series().to_numpy()
+    cue = screen_frame(texts, ["comply"])["comply"].to_numpy()
     said = role_probs(texts.to_list())[:, ROLES.index("compliance")] >= COMPLIANCE_CLAUSE
     out[pos] = cue | said
     return out
