@@ -52,20 +52,19 @@ def _release_arrow_pool() -> None:
     pa.default_memory_pool().release_unused()
 
 
-def _line_shape(path: str, chunk: int = 1 << 25) -> tuple[int, int, bool]:
-    """(lines, lines starting with ``{``, starts with a UTF-8 BOM), streaming the file in 32 MiB chunks."""
+def _line_shape(path: str, chunk: int = 1 << 25) -> tuple[int, int]:
+    """(lines, lines starting with ``{``) after any UTF-8 BOM, streaming the file in 32 MiB chunks."""
     lines = objects = 0
     prev = b"\n"
     with open(path, "rb", buffering=0) as fh:
         head = fh.read(chunk)
-        bom = head.startswith(b"\xef\xbb\xbf")
-        block = head[3:] if bom else head
+        block = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
         while block:
             lines += block.count(b"\n")
             objects += block.count(b"\n{") + (prev == b"\n" and block[:1] == b"{")
             prev = block[-1:]
             block = fh.read(chunk)
-    return lines + (0 if prev == b"\n" else 1), objects, bom
+    return lines + (0 if prev == b"\n" else 1), objects
 
 
 def _read_jsonl(path: str):
@@ -85,7 +84,7 @@ def _read_jsonl(path: str):
         shape = _line_shape(path)
         table = pj.read_json(pa.BufferReader(data), read_options=options)
     else:
-        # Arrow parses the file on its own threads (the GIL is released) while this thread checks the
+        # Arrow parses the file on its own threads (the GIL is released) while a second thread checks the
         # line structure: both passes in about the time of the parse, without the whole file in memory
         found: list = []
         counter = threading.Thread(target=lambda: found.append(_line_shape(path)), daemon=True)
@@ -95,7 +94,7 @@ def _read_jsonl(path: str):
         finally:
             counter.join()
         shape = found[0]
-    lines, objects, _ = shape
+    lines, objects = shape
     if objects != lines:  # blank lines, arrays, stray text: keep exact line numbers via the slow path
         return None
     if table.num_rows != lines:

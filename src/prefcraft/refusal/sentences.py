@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -27,7 +26,7 @@ import numpy as np
 import polars as pl
 
 __all__ = ["ROLES", "MODEL_FILE", "clauses", "text_features", "clause_probs", "role_probs",
-           "load_model", "make_model", "using"]
+           "load_model"]
 
 ROLES: tuple[str, ...] = (
     "acknowledgment", "boundary", "reason", "alternative", "engagement", "lecture", "apology", "robotic",
@@ -93,14 +92,6 @@ def _py_clause_features(texts: Sequence[str]) -> tuple[list[int], list[list[str]
 
 
 # ------------------------------------------------------------------------------------------------ model
-def make_model(vocab: Sequence[str], W: np.ndarray, b: np.ndarray) -> dict:
-    """A model dict from its vocabulary and weights (what :func:`load_model` returns)."""
-    vocab = [str(v) for v in vocab]
-    return {"vocab": vocab, "index": {v: i for i, v in enumerate(vocab)},
-            "frame": pl.DataFrame({"f": vocab, "idx": np.arange(len(vocab), dtype=np.int64)}),
-            "W": np.asarray(W, dtype=np.float32), "b": np.asarray(b, dtype=np.float32)}
-
-
 @lru_cache(maxsize=1)
 def load_model() -> dict:
     raw = resources.files("prefcraft.refusal").joinpath(MODEL_FILE).read_bytes()
@@ -108,24 +99,9 @@ def load_model() -> dict:
         roles = tuple(str(r) for r in z["roles"])
         if roles != ROLES:  # pragma: no cover - guards a stale weights file
             raise RuntimeError(f"{MODEL_FILE} has roles {roles}; retrain with scripts/train_sentence_model.py")
-        return make_model(z["vocab"], z["W"], z["b"])
-
-
-_OVERRIDE: list[dict] = []
-
-
-@contextmanager
-def using(model: dict) -> Iterator[None]:
-    """Use ``model`` instead of the shipped one inside the block (training scripts cross-fit with it)."""
-    _OVERRIDE.append(model)
-    try:
-        yield
-    finally:
-        _OVERRIDE.pop()
-
-
-def _current() -> dict:
-    return _OVERRIDE[-1] if _OVERRIDE else load_model()
+        vocab = [str(v) for v in z["vocab"]]
+        return {"vocab": vocab, "index": {v: i for i, v in enumerate(vocab)},
+                "W": z["W"].astype(np.float32), "b": z["b"].astype(np.float32)}
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -204,7 +180,7 @@ def _clause_keys(frame: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def clause_probs(texts: Sequence[str], model: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(doc per clause, probability matrix clauses × ROLES)``."""
-    model = model or _current()
+    model = model or load_model()
     W, b = model["W"], model["b"]
     if len(texts) <= SMALL_BATCH:
         docs, feats = _py_clause_features(texts)

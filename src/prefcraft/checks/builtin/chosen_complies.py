@@ -17,6 +17,7 @@ import numpy as np
 from prefcraft.checks.registry import Check, register
 
 ID = "chosen-complies"
+COMPLIANCE_CLAUSE = 0.5  # a clause read as compliance with at least this probability shows the task done
 
 
 def _refuses_then_helps(ctx, refusing: np.ndarray) -> np.ndarray:
@@ -64,9 +65,6 @@ def _shows_compliance(ctx, rows: np.ndarray) -> np.ndarray:
     said = role_probs(texts.to_list())[:, ROLES.index("compliance")] >= COMPLIANCE_CLAUSE
     out[pos] = cue | said
     return out
-
-
-COMPLIANCE_CLAUSE = 0.5
 
 
 def run(ctx):
