@@ -135,6 +135,22 @@ _RUBRIC_EVIDENCE = {label: re.compile(R.RUBRIC_CUES[key], re.IGNORECASE) for key
 _GRADED = frozenset({"refusal", "partial_refusal", "clarification"})
 
 
+# clause roles shown as evidence (label "<role> (clause)"), at the rubric's own thresholds
+_CLAUSE_EVIDENCE = {**R.SENTENCE_THRESHOLDS, "compliance": 0.5, "clarifying_question": 0.5}
+
+
+def _clause_evidence(response: str) -> list[Span]:
+    from prefcraft.refusal.sentences import ROLES, clause_spans
+
+    spans = []
+    for lo, hi, probs in clause_spans(response):
+        for role, threshold in _CLAUSE_EVIDENCE.items():
+            p = probs[ROLES.index(role)]
+            if p >= threshold:
+                spans.append(Span(lo, hi, f"{role} (clause {p:.2f})", response[lo:hi]))
+    return spans
+
+
 def evidence(response: str, kind: str, offtopic: bool = False) -> list[Span]:
     text = _QUOTE_RE.sub("'", response or "")
     start0 = len(text) - len(text.lstrip())
@@ -152,6 +168,7 @@ def evidence(response: str, kind: str, offtopic: bool = False) -> list[Span]:
             m = rx.search(text, start0, start0 + F.BODY_CHARS)
             if m and m.end() > m.start():
                 spans.append(Span(m.start(), m.end(), label, response[m.start():m.end()]))
+    spans.extend(_clause_evidence(response))
     if offtopic:
         spans.append(Span(0, min(len(response), 80), "offtopic", response[:80]))
     seen: set[tuple[int, int, str]] = set()

@@ -25,7 +25,7 @@ from importlib import resources
 import numpy as np
 import polars as pl
 
-__all__ = ["ROLES", "MODEL_FILE", "clauses", "text_features", "clause_probs", "role_probs",
+__all__ = ["ROLES", "MODEL_FILE", "clauses", "text_features", "clause_probs", "clause_spans", "role_probs",
            "load_model"]
 
 ROLES: tuple[str, ...] = (
@@ -207,6 +207,32 @@ def clause_probs(texts: Sequence[str], model: dict | None = None) -> tuple[np.nd
     for k in range(len(ROLES)):
         z[:, k] = np.bincount(cid, weights=W[idx, k], minlength=n) + b[k]
     return frame["doc"].to_numpy().astype(np.int64), _softmax(z)
+
+
+def clause_spans(text: str, model: dict | None = None) -> list[tuple[int, int, np.ndarray]]:
+    """``(start, end, role probabilities)`` for every clause of one response, with offsets into ``text``
+    (what ``--explain`` shows for parts found by the clause model rather than by a phrase cue)."""
+    model = model or load_model()
+    text = text or ""
+    head = _PY_QUOTES.sub("'", text[:MAX_CHARS])  # same length as the original: offsets carry over
+    bounds, pos = [], 0
+    for m in re.finditer(SPLIT, head, flags=re.IGNORECASE):
+        end = m.start() + len(m.group("q") or "")
+        bounds.append((pos, end))
+        pos = m.end()
+    bounds.append((pos, len(head)))
+    out = []
+    index, W, b = model["index"], model["W"], model["b"]
+    for lo, hi in bounds:
+        seg = head[lo:hi]
+        feats = text_features(seg.lower())
+        if not feats:
+            continue
+        lo += len(seg) - len(seg.lstrip())
+        hi -= len(seg) - len(seg.rstrip())
+        z = b + W[[index[f] for f in feats if f in index]].sum(axis=0)
+        out.append((lo, hi, _softmax(z[None, :].astype(np.float64))[0]))
+    return out
 
 
 def role_probs(texts: Sequence[str], model: dict | None = None) -> np.ndarray:
