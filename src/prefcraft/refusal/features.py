@@ -113,17 +113,22 @@ def role_columns() -> list[str]:
     return ["_s_" + r for r in ROLES]
 
 
-def _with_roles(df: pl.DataFrame, responses: Sequence[str]) -> pl.DataFrame:
-    from prefcraft.refusal.sentences import role_probs
+def _with_roles(df: pl.DataFrame, responses: Sequence[str], bag: bool) -> pl.DataFrame:
+    from prefcraft.refusal import kind_model
+    from prefcraft.refusal.sentences import analyse
 
-    probs = role_probs(list(responses)).astype(np.float32)
-    return df.with_columns(*[pl.Series(name, probs[:, k]) for k, name in enumerate(role_columns())])
+    roles, scores = analyse(list(responses), kind_model.load() if bag else None)
+    if scores is None:
+        scores = np.zeros((len(responses), len(kind_model.BAG_COLUMNS)))
+    return df.with_columns(*[pl.Series(name, roles[:, k].astype(np.float32)) for k, name in enumerate(role_columns())],
+                           *[pl.Series(name, scores[:, k]) for k, name in enumerate(kind_model.BAG_COLUMNS)])
 
 
-def frame(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
-    """Cue columns (bool) + numeric columns + clause-role columns for ``responses`` (``prompts`` give
-    context cues)."""
-    return _with_roles(_frame(prompts, responses), responses)
+def frame(prompts: Sequence[str], responses: Sequence[str], *, bag: bool = True) -> pl.DataFrame:
+    """Cue columns (bool) + numeric columns + clause-role columns + the kind model's bag scores (``_k_*``;
+    zeros with ``bag=False``, which the training script uses) for ``responses`` (``prompts`` give context
+    cues)."""
+    return _with_roles(_frame(prompts, responses), responses, bag)
 
 
 def _frame(prompts: Sequence[str], responses: Sequence[str]) -> pl.DataFrame:
@@ -197,6 +202,7 @@ def matrix(df: pl.DataFrame) -> np.ndarray:
     return np.concatenate([cues, numeric], axis=1)
 
 
-def extract(prompts: Sequence[str], responses: Sequence[str]) -> tuple[pl.DataFrame, np.ndarray]:
-    df = frame(prompts, responses)
+def extract(prompts: Sequence[str], responses: Sequence[str], *,
+            bag: bool = True) -> tuple[pl.DataFrame, np.ndarray]:
+    df = frame(prompts, responses, bag=bag)
     return df, matrix(df)

@@ -1,4 +1,4 @@
-"""The default ``rules`` engine: linguistic cues + a small shipped linear model, no torch, no network.
+"""The default ``rules`` engine: linguistic cues + small shipped learned models, no torch, no network.
 
 Decision procedure for one response (all steps vectorised over a batch):
 
@@ -6,68 +6,57 @@ Decision procedure for one response (all steps vectorised over a batch):
    answer (≥ 40 characters, no question; under 200 characters only if it does not open like an answer
    and the prompt has ≥ 4 content words) sharing no content word with a prompt of two or more content
    words (``offtopic`` evidence).
-2. **clarification** — asks the user what they mean (``clarify_ask`` cue and a question mark), states no
-   first-person refusal, has no list of steps and is short (< 900 characters).
-3. Otherwise two logistic heads over the cue features of :mod:`prefcraft.refusal.features` (weights in
-   ``rules_model.json``, trained by ``scripts/train_refusal_model.py``):
-   ``p_refuse`` = P(response declines at least part of the request);
-   ``p_partial`` = P(it also complies with the substance | it declines), fed only by cues of compliant
-   substance (steps, "but here's how", hedged compliance, facts, length) and of the refusal itself.
-   ``refusal`` if p_refuse ≥ 0.5 and p_partial < 0.5, ``partial_refusal`` if both ≥ 0.5, otherwise
-   ``compliance``. The confidence is the probability of the chosen branch.
+2. Otherwise the kind model (:mod:`prefcraft.refusal.kind_model`, weights in ``kind_model.npz``, trained
+   by ``scripts/train_refusal_model.py``) gives P(compliance), P(refusal), P(partial refusal) and
+   P(clarification) from the cue features and the bag of clause features. The response *declines* when
+   P(refusal) + P(partial refusal) is the largest of {P(compliance), P(declines), P(clarification)}; a
+   declining response is a ``partial_refusal`` when P(partial) > P(refusal), else a ``refusal``. Otherwise
+   it is whichever of ``compliance`` / ``clarification`` is likelier. The confidence is the probability of
+   the chosen kind.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import polars as pl
 
 from prefcraft.refusal import features as F
+from prefcraft.refusal import kind_model as KM
 from prefcraft.refusal import rubric as R
 from prefcraft.refusal.judgment import ANTI_PATTERNS, CRITERIA, Judgment, Span
 from prefcraft.refusal.patterns import CUE_LABELS, CUES, HEAD_CHARS
 
-MODEL_FILE = "rules_model.json"
-CLARIFY_MAX_CHARS = 900
 OFFTOPIC_MIN_CHARS = 40
 OFFTOPIC_SHORT_CHARS = 200  # below this, an answer that opens like an answer ("Here's how:") is on topic
 OFFTOPIC_SINGLE_WORD_MIN_CHARS = 400
 OFFTOPIC_SHORT_MIN_STEMS = 4
-CLAUSE_BOUNDARY = 0.9  # a clause read as a boundary with at least this probability …
-CLAUSE_NO_COMPLIANCE = 0.3  # … and no clause read as compliance above this: declined
 
 
-@lru_cache(maxsize=1)
-def load_model() -> dict:
-    text = resources.files("prefcraft.refusal").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    model = json.loads(text)
-    names = list(F.FEATURE_NAMES)
-    missing = [f for f in model["refuse"]["features"] + model["partial"]["features"] if f not in names]
-    if missing:  # pragma: no cover - guards a stale weights file
-        raise RuntimeError(f"{MODEL_FILE} names unknown features {missing}; retrain with "
-                           "scripts/train_refusal_model.py")
-    for head in ("refuse", "partial"):
-        idx = np.array([names.index(f) for f in model[head]["features"]], dtype=np.int64)
-        model[head]["_idx"] = idx
-        model[head]["_w"] = np.asarray(model[head]["weights"], dtype=np.float32)
-    return model
+# phrase cues of saying no (see patterns.CUES)
+DECLINE_CUES = ("refuse_first_person", "refuse_first_person_body", "refuse_idiom", "refuse_policy",
+                "refuse_impersonal", "disavow", "premise_reject", "as_an_ai", "no_open", "apology_open",
+                "discourage", "reluctance", "wont_any", "impersonal_act", "clarify_harm", "opens_with_harm_claim")
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+# words of saying no: negations and decline verbs ("not", "n't", "unable", "declined", "violates"…)
+NO_WORDS = (r"\b(?:not|no|never|nothing|declin\w*|refus\w*|denied|deny|unable|cannot|prohibit\w*|violat\w*)\b|"
+            r"n't\b")
+_PY_NO = re.compile(NO_WORDS)
 
 
-def head_probs(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    m = load_model()
-    pr = _sigmoid(X[:, m["refuse"]["_idx"]] @ m["refuse"]["_w"] + m["refuse"]["bias"])
-    pp = _sigmoid(X[:, m["partial"]["_idx"]] @ m["partial"]["_w"] + m["partial"]["bias"])
-    return pr, pp
+def _says_no(texts: pl.Series) -> np.ndarray:
+    if len(texts) <= F.SMALL_BATCH:  # polars would compile the regex again for one response
+        return np.array([bool(_PY_NO.search(t or "")) for t in texts.to_list()], dtype=bool)
+    return texts.str.contains(NO_WORDS).fill_null(False).to_numpy()
+
+
+def kind_probs(df: pl.DataFrame, X: np.ndarray) -> np.ndarray:
+    """The kind model's class probabilities (``n × kind_model.CLASSES``) for a prepared batch."""
+    return KM.probs(X, df.select(KM.BAG_COLUMNS).to_numpy())
 
 
 # ------------------------------------------------------------------------------------------------
@@ -180,90 +169,40 @@ def evidence(response: str, kind: str, offtopic: bool = False) -> list[Span]:
     return out
 
 
-# boilerplate counts as declining only when it says so ("declined", "unable", "violates"…): a help text such
-# as "Type @:complex(...) to use complex command, only for coding purposes" reads as boilerplate too
-DECLINE_WORDS = (r"\b(?:declin|refus|denied|deny|unable|not able|cannot|can't|won't|will not|not permitted|"
-                 r"not allowed|prohibit|violat|not (?:be )?(?:fulfil|process|complet))")
-_PY_DECLINE = re.compile(DECLINE_WORDS)
-
-
-def _says_decline(texts: pl.Series) -> np.ndarray:
-    if len(texts) <= F.SMALL_BATCH:  # polars would compile the regex again for one response
-        return np.array([bool(_PY_DECLINE.search(t or "")) for t in texts.to_list()], dtype=bool)
-    return texts.str.contains(DECLINE_WORDS).fill_null(False).to_numpy()
-
-
-def adjust(df: pl.DataFrame, pr: np.ndarray, pp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rule layer over the learned heads (applies to every engine's probabilities).
-
-    * an explicit first-person / idiomatic / policy refusal in the opening is a refusal whatever the
-      model says (``p_refuse`` ≥ 0.8);
-    * a response that opens by complying ("Sure, here's…", a numbered step) and carries no refusal cue
-      at all is compliance even if it mentions "illegal" or "dangerous" (``p_refuse`` ≤ 0.3);
-    * a refusal followed by "…but here's how / hypothetically / for educational purposes" is partial.
-    """
-    b = lambda c: df[c].to_numpy().astype(bool)  # noqa: E731
-    strong = (b("refuse_first_person") | b("refuse_idiom") | b("refuse_policy") | b("refuse_first_person_body")
-              | b("reluctance") | (b("as_an_ai") & b("disavow")) | (b("wont_any") & ~b("wont_soft"))
-              | (b("sympathy_open") & b("seek_help") & ~b("steps") & ~b("heres"))
-              | (b("apology_but") & (df["_len"].to_numpy() < 600)))
-    any_ref = (strong | b("refuse_impersonal") | b("disavow") | b("premise_reject") | b("as_an_ai")
-               | b("no_open") | b("apology_open") | b("discourage") | b("opens_with_harm_claim"))
-    complying = b("comply_open") | b("steps_head") | b("heres")
-    strong = strong & ~(b("opinion_disclaimer") & (b("but_heres") | b("heres")))
-    pr = np.where(strong, np.maximum(pr, 0.8), pr)
-    # declining without a first person and without any requested substance: an impersonal verdict on the
-    # request ("it is not appropriate to discuss…"), "I must clarify that X is illegal…", "I condemn…", or a
-    # rejected premise when the prompt asks to justify treating a group of people worse
-    substance = b("steps") | b("steps_head") | b("inline_steps") | b("but_heres") | b("heres")
-    group_premise = (b("_group") & b("_normative") & b("premise_opening"))
-    pr = np.where((b("impersonal_act") | b("clarify_harm") | group_premise) & ~substance, np.maximum(pr, 0.75), pr)
-    # a clause the clause-role model reads as a boundary ("That stays off my list", "I'll leave out her
-    # address") or as boilerplate ("The request has been declined and logged") with no clause of
-    # compliance and no requested substance: declined in words no cue lists
-    f = lambda c: df[c].to_numpy()  # noqa: E731
-    boilerplate = (np.maximum(f("_s_robotic"), f("_s_policy")) >= CLAUSE_BOUNDARY) & _says_decline(df["n"])
-    said_no = (np.maximum(f("_s_boundary"), f("_s_vague_boundary")) >= CLAUSE_BOUNDARY) | boilerplate
-    pr = np.where(said_no & (f("_s_compliance") < CLAUSE_NO_COMPLIANCE) & ~substance & ~b("comply_open"),
-                  np.maximum(pr, 0.75), pr)
-    pr = np.where(~any_ref & complying, np.minimum(pr, 0.3), pr)
-    # "As an AI I don't have opinions, but here's…": a capability disclaimer, then an answer
-    answers = (b("but_heres") | b("heres")) & (
-        b("inline_steps") | b("steps") | b("steps_head") | (df["_len"].to_numpy() > 300))
-    disclaimer = ((b("as_an_ai") & ~strong) | b("opinion_disclaimer")) & ~b("disavow") & answers
-    pr = np.where(disclaimer, np.minimum(pr, 0.35), pr)
-    pp = np.where(b("but_heres_strict") | (b("hedged_comply") & (b("steps") | b("procedure_words"))),
-                  np.maximum(pp, 0.8), pp)
-    return pr, pp
-
-
 # ------------------------------------------------------------------------------------------------
 # batch judging
 # ------------------------------------------------------------------------------------------------
 def classify(df: pl.DataFrame, X: np.ndarray, prompts: Sequence[str], responses: Sequence[str],
-             probs: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Kinds (object array), confidences and an off-topic flag for every row."""
-    pr, pp = probs if probs is not None else head_probs(X)
+             probs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kinds (object array), confidences and an off-topic flag for every row.
+
+    ``probs``: class probabilities in the order of :data:`kind_model.CLASSES` (default: the shipped kind
+    model; the ``embed`` engine passes its own)."""
+    P = kind_probs(df, X) if probs is None else probs
     n = len(df)
     length = df["_len"].to_numpy()
     alpha = df["_alpha"].to_numpy()
     b = lambda c: df[c].to_numpy().astype(bool)  # noqa: E731
-    pr, pp = adjust(df, pr, pp)
-    kinds = np.where(pr >= 0.5, np.where(pp >= 0.5, "partial_refusal", "refusal"), "compliance").astype(object)
-    conf = np.where(pr >= 0.5, np.minimum(pr, np.maximum(pp, 1 - pp)), 1 - pr)
-
-    # "Sorry, but I don't understand the question — could you clarify?" asks rather than declines
-    fp_refuse = (b("refuse_first_person") | b("refuse_idiom")) & ~(b("not_understand") & (length < 400))
-    clar = (b("clarify_ask") & b("question_any") & ~fp_refuse & (length < CLARIFY_MAX_CHARS)
-            & (df["_items"].to_numpy() < 2) & ~b("heres") & ~b("steps"))
-    kinds = np.where(clar, "clarification", kinds).astype(object)
-    conf = np.where(clar, np.clip(0.6 + 0.3 * (1 - pr) * b("question_end"), 0.5, 0.95), conf)
+    declines = P[:, 1] + P[:, 2]
+    group = np.argmax(np.stack([P[:, 0], declines, P[:, 3]], axis=1), axis=1)
+    partial = P[:, 2] > P[:, 1]
+    kinds = np.select([group == 0, group == 2, partial], ["compliance", "clarification", "partial_refusal"],
+                      "refusal").astype(object)
+    conf = P[np.arange(n), np.select([group == 0, group == 2, partial], [0, 3, 2], 1)]
 
     empty = length < 2
     garbled = (length >= 2) & (alpha < 0.35 * df["_hlen"].to_numpy())  # letters in the opening
     offt = np.zeros(n, dtype=bool)
     answer_shaped = b("comply_open") | b("heres") | b("steps_head") | b("procedure_words")
-    cand = np.flatnonzero((kinds == "compliance") & ~empty & ~garbled & (length >= OFFTOPIC_MIN_CHARS)
+    # a reply read as declining that shows no sign of saying no (no refusal cue, no negation or decline word,
+    # no clause read as a boundary or a clarifying question) is checked for being off-topic too: "GUIDE: Type
+    # @:complex(...) to use complex command" answers an essay request off-topic, it does not refuse it
+    f = lambda c: df[c].to_numpy()  # noqa: E731
+    said_no = (np.logical_or.reduce([b(c) for c in DECLINE_CUES]) | _says_no(df["n"])
+               | (np.max(np.stack([f("_s_boundary"), f("_s_vague_boundary"), f("_s_clarifying_question")]),
+                         axis=0) >= 0.5))
+    cand = np.flatnonzero(((kinds == "compliance") | ((kinds != "clarification") & ~said_no))
+                          & ~empty & ~garbled & (length >= OFFTOPIC_MIN_CHARS)
                           & ~b("question_any") & ((length >= OFFTOPIC_SHORT_CHARS) | ~answer_shaped))
     stems: dict[str, set[str]] = {}
     for i in cand:

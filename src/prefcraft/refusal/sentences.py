@@ -25,7 +25,7 @@ from importlib import resources
 import numpy as np
 import polars as pl
 
-__all__ = ["ROLES", "MODEL_FILE", "clauses", "text_features", "clause_probs", "clause_spans", "role_probs",
+__all__ = ["ROLES", "MODEL_FILE", "analyse", "bag_features", "clauses", "text_features", "clause_probs", "clause_spans", "role_probs",
            "load_model"]
 
 ROLES: tuple[str, ...] = (
@@ -178,35 +178,111 @@ def _clause_keys(frame: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(cids), np.concatenate(keys)
 
 
-def clause_probs(texts: Sequence[str], model: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``(doc per clause, probability matrix clauses × ROLES)``."""
-    model = model or load_model()
+def _hits(model: dict, cid: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct ``(row id, vocabulary index)`` pairs of the feature keys found in ``model``'s vocabulary."""
+    vkeys, vidx = _lookup(model)
+    nv = max(len(vkeys), 1)
+    pos = np.searchsorted(vkeys, key)
+    pos[pos == len(vkeys)] = 0
+    hit = vkeys[pos] == key if len(vkeys) else np.zeros(len(key), dtype=bool)
+    pair = cid[hit] * nv + vidx[pos[hit]]
+    pair.sort()
+    if len(pair) > 1:
+        pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]  # a feature counts once per row
+    return pair // nv, pair % nv
+
+
+def _scores(rows: np.ndarray, idx: np.ndarray, W: np.ndarray, n: int) -> np.ndarray:
+    out = np.empty((n, W.shape[1]), dtype=np.float64)
+    for k in range(W.shape[1]):
+        out[:, k] = np.bincount(rows, weights=W[idx, k], minlength=n)
+    return out
+
+
+def _clause_scores(docs: np.ndarray, feats: list[list[str]] | None, frame_keys: tuple | None,
+                   model: dict) -> np.ndarray:
+    """Clause-role logits (clauses × ROLES) from either path's clause features."""
     W, b = model["W"], model["b"]
-    if len(texts) <= SMALL_BATCH:
-        docs, feats = _py_clause_features(texts)
-        z = np.tile(b, (len(docs), 1))
+    if feats is not None:
+        z = np.tile(b, (len(feats), 1)).astype(np.float64)
         index = model["index"]
         for k, fs in enumerate(feats):
             idx = [index[f] for f in fs if f in index]
             if idx:
                 z[k] += W[idx].sum(axis=0)
-        return np.asarray(docs, dtype=np.int64), _softmax(z)
+        return z
+    cid, key = frame_keys
+    rows, idx = _hits(model, cid, key)
+    return _scores(rows, idx, W, len(docs)) + b
+
+
+def _encode(texts: Sequence[str]) -> tuple[np.ndarray, list[list[str]] | None, tuple | None]:
+    """``(doc per clause, feature strings per clause | None, (clause id, key) arrays | None)``: the Python
+    path for small batches, the vectorised one otherwise."""
+    if len(texts) <= SMALL_BATCH:
+        docs, feats = _py_clause_features(texts)
+        return np.asarray(docs, dtype=np.int64), feats, None
     frame = clauses(texts)
-    n = len(frame)
-    cid, key = _clause_keys(frame)
-    vkeys, vidx = _lookup(model)
-    pos = np.searchsorted(vkeys, key)
-    pos[pos == len(vkeys)] = 0
-    hit = vkeys[pos] == key if len(vkeys) else np.zeros(len(key), dtype=bool)
-    pair = cid[hit] * len(vkeys) + vidx[pos[hit]]
-    pair.sort()
-    if len(pair) > 1:
-        pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]  # a feature counts once per clause
-    cid, idx = pair // max(len(vkeys), 1), pair % max(len(vkeys), 1)
-    z = np.empty((n, len(ROLES)), dtype=np.float64)
-    for k in range(len(ROLES)):
-        z[:, k] = np.bincount(cid, weights=W[idx, k], minlength=n) + b[k]
-    return frame["doc"].to_numpy().astype(np.int64), _softmax(z)
+    return frame["doc"].to_numpy().astype(np.int64), None, _clause_keys(frame)
+
+
+def clause_probs(texts: Sequence[str], model: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(doc per clause, probability matrix clauses × ROLES)``."""
+    docs, feats, keys = _encode(texts)
+    return docs, _softmax(_clause_scores(docs, feats, keys, model or load_model()))
+
+
+def _max_per_doc(docs: np.ndarray, probs: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros((n, probs.shape[1]), dtype=np.float64)
+    if len(docs):  # clauses come in document order: one reduceat per document's run of clauses
+        starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+        out[docs[starts]] = np.maximum.reduceat(probs, starts, axis=0)
+    return out
+
+
+# Function words kept out of the kind model's bag as single words (they stay inside word pairs): alone they
+# only carry the quirks of the training writers ("is", "that" and "a" had learned to mean "refusal").
+# Negations and modals (not, no, won't, can't) are not in the list.
+BAG_STOPWORDS = frozenset("""a an the is are was were be been am and or of to in on for at with it its this that
+these those here there as by from i you he she we they me him her us them my your his our their""".split())
+
+
+def bag_features(texts: Sequence[str]) -> list[list[str]]:
+    """Per response, the distinct clause features over all its clauses, less single function words (the
+    training script builds the kind model's vocabulary from these; :func:`analyse` scores only vocabulary
+    entries, so both paths read the same set)."""
+    docs, feats = _py_clause_features(texts)
+    out: list[set[str]] = [set() for _ in texts]
+    for d, f in zip(docs, feats):
+        out[d].update(f)
+    return [sorted(x for x in s if not (x.startswith("w:") and x[2:] in BAG_STOPWORDS)) for s in out]
+
+
+def analyse(texts: Sequence[str], bag: dict | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """One pass over the clauses of ``texts``: the per-response role probabilities of :func:`role_probs` and,
+    when ``bag`` (a model dict with ``vocab`` and ``W``) is given, its bag-of-clause-features scores:
+    per response, the sum of the ``W`` rows of its distinct features in ``bag``'s vocabulary, divided by
+    the square root of their number (an L2-normalised binary bag times ``W``)."""
+    n = len(texts)
+    docs, feats, keys = _encode(texts)
+    roles = _max_per_doc(docs, _softmax(_clause_scores(docs, feats, keys, load_model())), n)
+    if bag is None:
+        return roles, None
+    W = bag["W"]
+    if feats is not None:
+        index = bag["index"]
+        seen: list[set[int]] = [set() for _ in range(n)]
+        for d, fs in zip(docs.tolist(), feats):
+            seen[d].update(index[f] for f in fs if f in index)
+        scores = np.zeros((n, W.shape[1]), dtype=np.float64)
+        for d, idx in enumerate(seen):
+            if idx:
+                scores[d] = W[sorted(idx)].sum(axis=0) / np.sqrt(len(idx))
+        return roles, scores
+    cid, key = keys
+    rows, idx = _hits(bag, docs[cid], key)
+    count = np.bincount(rows, minlength=n)
+    return roles, _scores(rows, idx, W, n) / np.sqrt(np.maximum(count, 1))[:, None]
 
 
 def clause_spans(text: str, model: dict | None = None) -> list[tuple[int, int, np.ndarray]]:
@@ -239,8 +315,4 @@ def role_probs(texts: Sequence[str], model: dict | None = None) -> np.ndarray:
     """Per response, the highest probability of each role over its clauses (``len(texts) × ROLES``;
     zeros for a response without words)."""
     docs, probs = clause_probs(texts, model)
-    out = np.zeros((len(texts), len(ROLES)), dtype=np.float64)
-    if len(docs):  # clauses come in document order: one reduceat per document's run of clauses
-        starts = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
-        out[docs[starts]] = np.maximum.reduceat(probs, starts, axis=0)
-    return out
+    return _max_per_doc(docs, probs, len(texts))

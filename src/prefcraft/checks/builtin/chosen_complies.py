@@ -4,7 +4,7 @@ Applies to the harmful categories only (not ``benign``, where complying is right
 where a clarifying question or a careful answer may be right, nor uncategorised rows, where the request's
 harm is unknown — unless the row names a known ``harm`` type such as ``stalking``). A partial refusal ("I can't track her — but here's how: 1. …") counts as complying, also when the
 judgment calls it a refusal but its own evidence shows the "but here's how" turn. A response judged
-``compliance`` is reported only when its text shows the task being done (a compliance cue such as "Done",
+``compliance`` or ``partial_refusal`` is reported only when its text shows the task being done (a compliance cue such as "Done",
 "Here's…", "I've set…", numbered steps, or a clause the clause-role model reads as compliance): a refusal
 worded in a way the judge's cues do not know is otherwise read as compliance by default, and this check's
 findings are errors.
@@ -47,7 +47,7 @@ def _refuses_then_helps(ctx, refusing: np.ndarray) -> np.ndarray:
 
 
 def _shows_compliance(ctx, rows: np.ndarray) -> np.ndarray:
-    """Of ``rows`` (judged compliance), those whose text shows the task being done: a compliance cue
+    """Of ``rows`` (judged compliance or partial refusal), those whose text shows the task being done: a compliance cue
     ("Done", "Here's…", "I've set…", numbered steps) or a clause the clause-role model reads as compliance.
     A reply that merely lacks a refusal phrase the judge knows ("that automation stays off the table")
     is not reported as complying on that absence alone."""
@@ -72,8 +72,8 @@ def run(ctx):
     harmful = ctx.group == "harmful"
     # (rows the cascade left unjudged carry no compliance cue, so cannot hold a "but here's how")
     partial = _refuses_then_helps(ctx, harmful & (c.kind == "refusal") & c.judged)
-    complying = harmful & (c.kind == "compliance")
-    mask = (complying & _shows_compliance(ctx, complying)) | (harmful & ((c.kind == "partial_refusal") | partial))
+    complying = harmful & ((c.kind == "compliance") | (c.kind == "partial_refusal"))
+    mask = (complying & _shows_compliance(ctx, complying)) | partial
     for i in ctx.positions(mask):
         how = "complies" if c.kind[i] == "compliance" else "refuses but then does part of it"
         swapped = (" — chosen and rejected look swapped (the rejected refuses)"
