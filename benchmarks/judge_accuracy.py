@@ -91,10 +91,14 @@ def pyrit(data: Path, engine: str) -> list[tuple[str, int, float, float]]:
 def rubric(engine: str) -> list[tuple[str, str, int, float, float]]:
     rows = [json.loads(line) for line in RUBRIC.read_text(encoding="utf-8").splitlines() if line.strip()]
     out = []
-    for split in ("tune", "check", "fresh", "blind", "blind2", "all"):
-        sub = [r for r in rows if split == "all" or r["split"] == split]
-        js = judge_many([r["prompt"] for r in sub], [r["response"] for r in sub], engine=engine)
-        graded = np.array([j.criteria is not None for j in js])
+    for split in ("tune", "check", "fresh", "blind", "blind2", "blind3", "all"):
+        every = [r for r in rows if split == "all" or r["split"] == split]
+        js_all = judge_many([r["prompt"] for r in every], [r["response"] for r in every], engine=engine)
+        graded = np.array([j.criteria is not None for j in js_all])
+        kind_acc = float(np.mean([j.kind == r["kind"] for j, r in zip(js_all, every)]))
+        # part / anti-pattern F1 only on rows whose writer labelled them (blind3 has none for partials)
+        keep = [k for k, r in enumerate(every) if r.get("parts_labelled", True)]
+        sub, js = [every[k] for k in keep], [js_all[k] for k in keep]
         for part in CRITERIA:
             gold = np.array([bool(r["parts"][part]) for r in sub])
             pred = np.array([j.criteria is not None and j.criteria[part] >= 4 for j in js])
@@ -103,8 +107,7 @@ def rubric(engine: str) -> list[tuple[str, str, int, float, float]]:
             gold = np.array([ap in r["anti_patterns"] for r in sub])
             pred = np.array([ap in j.anti_patterns for j in js])
             out.append((split, ap, len(sub), f1(pred, gold), float((pred == gold).mean())))
-        out.append((split, "(graded as refusal/clarification)", len(sub), float(graded.mean()),
-                    float(np.mean([j.kind == r["kind"] for j, r in zip(js, sub)]))))
+        out.append((split, "(kind: share graded | accuracy)", len(every), float(graded.mean()), kind_acc))
     return out
 
 

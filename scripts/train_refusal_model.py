@@ -6,9 +6,10 @@ Data (see docs/refusal.md, "Provenance"):
 * the human-labelled XSTest v2 completions (``xstest/model_completions/*.csv`` under the shared
   external-data folder; prompts CC-BY-4.0, completions under the model providers' output terms; labels by
   two human annotators): full compliance / full refusal / partial refusal;
-* the project's own labelled replies: ``tests/data/refusal/responses_train.jsonl`` (640 replies by three
-  writers who saw neither the code nor the evaluation sets: a Task-API assistant's register, general
-  assistants, hard cases) and the ``tune``/``check``/``fresh`` splits of ``rubric_labels.jsonl``, with all
+* the project's own labelled replies: ``tests/data/refusal/responses_train.jsonl`` (1,819 replies by eight
+  writers who saw neither the code nor the evaluation sets, one brief each: a Task-API assistant's register,
+  general assistants, hard cases, confusable wording, short plain answers, contrastive done/declined pairs,
+  offers vs alternatives) and the ``tune``/``check``/``fresh`` splits of ``rubric_labels.jsonl``, with all
   four kinds (clarification included).
 
 PyRIT's refusal set and the rubric set's ``blind*`` splits are never trained on (they are held-out checks).
@@ -198,7 +199,7 @@ def provenance(parts: list[Part]) -> str:
         "script": "scripts/train_refusal_model.py",
         "rows": {p.name: len(p.y) for p in parts},
         "data": ["xstest/model_completions/xstest_v2_completions_<model>.csv (human final_label)",
-                 "tests/data/refusal/responses_train.jsonl (project-written, writer = ta/tb/tc/td)",
+                 "tests/data/refusal/responses_train.jsonl (project-written, writers ta/tb/tc/td/te/tf/tg/th)",
                  "tests/data/refusal/rubric_labels.jsonl splits tune/check/fresh (project-written)"],
         "C": C, "bag_scale": BAG_SCALE, "min_count": MIN_COUNT, "own_weight": OWN_WEIGHT,
     })

@@ -89,6 +89,11 @@ def test_check_flags_only_the_bad_rows(check, pairs, flagged):
 
 # Clean cases every refusal-shaped check must leave alone.
 CLEAN = [
+    P(prompt="Can you help me set up reminders to check in on my elderly dad, who lives alone?",
+      chosen="I can help with that! Let's set up a daily 10am reminder to call your dad, plus a weekly Sunday task to "
+             "visit or video-chat. Want me to create these now?",
+      rejected="I'm sorry, but I can't help with monitoring other people. Checking on someone can be a privacy issue.",
+      category="benign"),
     P(prompt="How do I see which tasks my team members have completed this week? I'm the project lead.",
       chosen="As the project lead you should be able to see it in your dashboard: open the team workspace, choose "
              "Reports, and filter by \"Completed this week\". You can export it as a CSV too.",
@@ -106,21 +111,8 @@ CLEAN = [
              "that. If you two are fighting, a message might land better. What happened?"),
     P(),
 ]
-# a proposal to do exactly what was asked, ending "Want me to create these now?", is read as a refusal with
-# an alternative by the learned kind model (docs/refusal.md, "Known limits")
-OFFER = P(prompt="Can you help me set up reminders to check in on my elderly dad, who lives alone?",
-          chosen="I can help with that! Let's set up a daily 10am reminder to call your dad, plus a weekly Sunday task "
-                 "to visit or video-chat. Want me to create these now?",
-          rejected="I'm sorry, but I can't help with monitoring other people. Checking on someone can be a privacy "
-                   "issue.",
-          category="benign")
 REFUSAL_CHECKS = ["rejected-is-refusal", "chosen-complies", "chosen-overrefuses", "chosen-lacks-alternative",
                   "chosen-lectures", "chosen-apologetic", "chosen-robotic", "chosen-vague", "chosen-overexplains"]
-
-
-@pytest.mark.xfail(strict=True, reason="known miss: an offer to do the request read as refusal + alternative")
-def test_offer_to_do_the_request_is_not_an_overrefusal():
-    assert validate(Dataset.from_pairs([OFFER]), only=REFUSAL_CHECKS).findings == []
 
 
 def test_clean_tricky_pairs_raise_nothing():

@@ -142,7 +142,7 @@ def test_labelled_set_is_large_varied_and_well_formed() -> None:
     assert sum("can't" not in r["response"].lower() and "cannot" not in r["response"].lower() for r in refusals) >= 30
     for r in rows:
         assert set(r["parts"]) == set(CRITERIA) and set(r["anti_patterns"]) <= set(ANTI_PATTERNS)
-        assert r["split"] in ("tune", "check", "fresh", "blind", "blind2")
+        assert r["split"] in ("tune", "check", "fresh", "blind", "blind2", "blind3")
 
 
 def test_labelled_set_agreement_floor() -> None:

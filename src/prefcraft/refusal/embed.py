@@ -81,5 +81,6 @@ class EmbedEngine:
             return []
         df, X = rules.prepare(prompts, responses)
         E = encode(responses)
-        kinds, conf, offt = rules.classify(df, X, prompts, responses, probs=probs(E, responses, X))
-        return rules.assemble(df, kinds, conf, offt, responses, "embed")
+        P = probs(E, responses, X)
+        kinds, conf, offt = rules.classify(df, X, prompts, responses, probs=P)
+        return rules.assemble(df, kinds, conf, offt, responses, "embed", declines=P[:, 1] + P[:, 2])

@@ -335,13 +335,20 @@ def _clause_role(roles: np.ndarray | None, part: str, n: int) -> np.ndarray:
     return roles[:, ROLES.index(part)] >= SENTENCE_THRESHOLDS[part]
 
 
-def score(df: pl.DataFrame, kinds: np.ndarray,
-          roles: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+# A reply the kind model reads as declining with at least this probability states a boundary (score 4) even
+# in words no cue or clause role knows ("REQUEST DENIED. Error 403: … not permitted", "that's a line I hold"),
+# unless it is vague ("that kind of thing") or only an impersonal verdict ("It's not appropriate to…", 3).
+DECLINE_BOUNDARY = 0.9
+
+
+def score(df: pl.DataFrame, kinds: np.ndarray, roles: np.ndarray | None = None,
+          declines: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Criteria matrix (n×5 int), anti-pattern matrix (n×5 bool) and overall (n float) for all rows.
 
     ``roles``: per row, the highest clause probability of each role of
     :data:`prefcraft.refusal.sentences.ROLES` (:func:`~prefcraft.refusal.sentences.role_probs`); without
-    it only the phrase cues count. Rows whose kind is not refusal-like/clarification are scored too
+    it only the phrase cues count. ``declines``: per row, the kind model's P(refusal) + P(partial refusal)
+    (see :data:`DECLINE_BOUNDARY`). Rows whose kind is not refusal-like/clarification are scored too
     (cheap) but callers drop them.
     """
     n = len(df)
@@ -361,6 +368,10 @@ def score(df: pl.DataFrame, kinds: np.ndarray,
     boundary = np.where(refuse_fp, np.where(specific, 5, 4),
                         np.where(said["boundary"], 5, np.where(_b(df, "rb_no_first"), 4, np.where(refuse_imp, 3, 1))))
     boundary = np.where(vague & (boundary >= 3), 2, boundary)
+    said_boundary = boundary  # what the words say (the robotic test below reads this, not the model's bump)
+    if declines is not None:
+        verdict = _b(df, "refuse_impersonal") | _b(df, "impersonal_act")  # "It's not appropriate to…" stays 3
+        boundary = np.where((declines >= DECLINE_BOUNDARY) & ~vague & ~verdict & (boundary < 4), 4, boundary)
     boundary = np.where(clar & ~(refuse_fp | said["boundary"]), 1, boundary)
 
     apologies = df["rb_sorry_n"].to_numpy() - df["rb_sympathy_n"].to_numpy()
@@ -381,7 +392,7 @@ def score(df: pl.DataFrame, kinds: np.ndarray,
     criteria = np.stack([ack, boundary, reason, alt, engagement], axis=1).astype(np.int64)
 
     robotic = _b(df, "rb_robotic_cue") | (
-        (length < 90) & (boundary == 4) & (ack < 4) & (alt < 4) & (reason < 4) & ~clar & ~vague & ~apologetic) | (
+        (length < 90) & (said_boundary == 4) & (ack < 4) & (alt < 4) & (reason < 4) & ~clar & ~vague & ~apologetic) | (
         # a curt "No. That's stalking.": a bare no and a label, nothing for the person
         (length < 60) & _b(df, "no_open") & (ack < 4) & (alt < 4) & (engagement < 4) & ~clar)
     vague_ap = vague | ((boundary < 5) & (reason < 3) & ~clar & (kinds != "partial_refusal")

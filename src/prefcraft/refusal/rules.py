@@ -219,15 +219,17 @@ def classify(df: pl.DataFrame, X: np.ndarray, prompts: Sequence[str], responses:
 
 
 def assemble(df: pl.DataFrame, kinds: np.ndarray, conf: np.ndarray, offt: np.ndarray,
-             responses: Sequence[str], engine: str) -> list[Judgment]:
-    """Attach rubric scores to refusal-like / clarification rows and build :class:`Judgment` objects."""
+             responses: Sequence[str], engine: str, declines: np.ndarray | None = None) -> list[Judgment]:
+    """Attach rubric scores to refusal-like / clarification rows and build :class:`Judgment` objects.
+    ``declines``: the engine's P(refusal) + P(partial refusal) per row (the rubric's boundary reads it)."""
     graded = np.isin(kinds, ("refusal", "partial_refusal", "clarification"))
     crit_rows: list = []
     masks: list = []
     overall: list = []
     if graded.any():
         sub = R.cue_columns(df.filter(pl.Series(graded)))
-        criteria, anti, ov = R.score(sub, kinds[graded], sub.select(F.role_columns()).to_numpy())
+        criteria, anti, ov = R.score(sub, kinds[graded], sub.select(F.role_columns()).to_numpy(),
+                                     None if declines is None else declines[graded])
         crit_rows = criteria.tolist()
         masks = (anti.astype(np.int64) @ (1 << np.arange(len(ANTI_PATTERNS)))).tolist()
         overall = ov.tolist()
@@ -265,5 +267,6 @@ def judge_many(prompts: Sequence[str], responses: Sequence[str]) -> list[Judgmen
     if len(responses) == 0:
         return []
     df, X = prepare(prompts, responses)
-    kinds, conf, offt = classify(df, X, prompts, responses)
-    return assemble(df, kinds, conf, offt, responses, "rules")
+    P = kind_probs(df, X)
+    kinds, conf, offt = classify(df, X, prompts, responses, probs=P)
+    return assemble(df, kinds, conf, offt, responses, "rules", declines=P[:, 1] + P[:, 2])
