@@ -92,7 +92,7 @@ def _render(rows: list[dict], judgments: list, summary: dict, *, explain: bool, 
         table.add_column(short, justify="right", no_wrap=True)
     table.add_column("anti-patterns")
     for i in shown:
-        r, j = rows[i], judgments[i]
+        r = rows[i]
         crit = r["criteria"] or {}
         table.add_row(
             str(r["row"]), Text(r["kind"], style=_KIND_STYLE.get(r["kind"], "")), f"{r['confidence']:.2f}",

@@ -6,7 +6,6 @@ Heavy imports (transformers) happen at use; without the ``train`` extra a clear 
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 from dataclasses import dataclass
 from pathlib import Path

@@ -8,7 +8,6 @@ them have the chosen on the same side (longer, or shorter), and the median lengt
 from __future__ import annotations
 
 import numpy as np
-import polars as pl
 
 from prefcraft.checks.registry import Check, register
 

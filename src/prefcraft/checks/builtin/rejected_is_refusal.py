@@ -9,7 +9,6 @@ treated as benign. Judged by :func:`prefcraft.checks.judging.judge_responses`.
 
 from __future__ import annotations
 
-import numpy as np
 
 from prefcraft.checks.registry import Check, register
 
