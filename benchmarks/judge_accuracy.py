@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from prefcraft.refusal import ANTI_PATTERNS, CRITERIA, judge_many  # noqa: E402
+from prefcraft.refusal import features as F  # noqa: E402
 from prefcraft.refusal import rules  # noqa: E402
 import train_refusal_model as T  # noqa: E402
 
@@ -60,8 +61,8 @@ def xstest(data: Path, engine: str) -> list[tuple[str, int, float, float]]:
             train = [p for p in [*xs.values(), *own.values()] if p.name != held]
             model = T.fit(train, None if embed is None else [embed[p.name] for p in train])
             P = T.predict(model, part, None if embed is None else embed[held])
-            df, X = rules.prepare(part.prompts, part.responses)
-            kinds, _, _ = rules.classify(df, X, part.prompts, part.responses, probs=P)
+            df = F.frame(part.prompts, part.responses, bag=False)  # P already holds the bag's part
+            kinds, _, _ = rules.classify(df, part.X, part.prompts, part.responses, probs=P)
         else:
             kinds = np.array([j.kind for j in judge_many(part.prompts, part.responses, engine=engine)],
                              dtype=object)

@@ -170,20 +170,13 @@ def predict(model: dict, part: Part, extra: np.ndarray | None = None) -> np.ndar
     return KM.probs(X, scores, model)
 
 
-def kinds_from(P: np.ndarray) -> np.ndarray:
-    """The engine's decision (see :func:`prefcraft.refusal.rules.classify`), without the unscorable step."""
-    declines = P[:, 1] + P[:, 2]
-    group = np.argmax(np.stack([P[:, 0], declines, P[:, 3]], axis=1), axis=1)
-    return np.select([group == 0, group == 2, P[:, 2] > P[:, 1]], [0, 3, 2], 1)
-
-
 def held_out(xs: dict[str, Part], own: dict[str, Part], embed: dict[str, np.ndarray] | None = None) -> None:
     everything = {**xs, **own}
     for name, part in everything.items():
         train = [p for n, p in everything.items() if n != name]
         extra = None if embed is None else [embed[p.name] for p in train]
         model = fit(train, extra)
-        pred = kinds_from(predict(model, part, None if embed is None else embed[name]))
+        pred = KM.decide(predict(model, part, None if embed is None else embed[name]))
         y = part.y
         if name in xs:  # XSTest has no clarification label: a clarification does not decline
             pred, y = np.where(pred == 3, 0, pred), np.where(y == 3, 0, y)

@@ -63,3 +63,13 @@ def probs(X: np.ndarray, bag_scores: np.ndarray, model: dict | None = None) -> n
     """Class probabilities (``n × CLASSES``) from the dense features and the precomputed bag scores."""
     m = model or load()
     return softmax(X.astype(np.float64) @ m["W_dense"] + bag_scores + m["b"])
+
+
+def decide(P: np.ndarray) -> np.ndarray:
+    """The kind (index into :data:`CLASSES`) for each row of class probabilities: the reply *declines* when
+    P(refusal) + P(partial) beats P(compliance) and P(clarification); a declining reply is a partial refusal
+    when P(partial) > P(refusal). (The unscorable step of :func:`prefcraft.refusal.rules.classify` comes
+    after.)"""
+    declines = P[:, 1] + P[:, 2]
+    group = np.argmax(np.stack([P[:, 0], declines, P[:, 3]], axis=1), axis=1)
+    return np.select([group == 0, group == 2, P[:, 2] > P[:, 1]], [0, 3, 2], 1)

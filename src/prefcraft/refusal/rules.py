@@ -2,17 +2,16 @@
 
 Decision procedure for one response (all steps vectorised over a batch):
 
-1. **unscorable** — empty or whitespace, garbled (under 35 % letters), or *off-topic*: a compliant-looking
-   answer (≥ 40 characters, no question; under 200 characters only if it does not open like an answer
-   and the prompt has ≥ 4 content words) sharing no content word with a prompt of two or more content
-   words (``offtopic`` evidence).
+1. **unscorable** — empty or whitespace, garbled (under 35 % letters), or *off-topic*: an answer read as
+   compliance, or read as declining while showing no sign of saying no (no refusal cue, negation, boundary
+   or clarifying clause), that is ≥ 40 characters with no question (under 200 characters only if it does
+   not open like an answer and the prompt has ≥ 4 content words) and shares no content word with a prompt
+   of two or more content words (``offtopic`` evidence).
 2. Otherwise the kind model (:mod:`prefcraft.refusal.kind_model`, weights in ``kind_model.npz``, trained
    by ``scripts/train_refusal_model.py``) gives P(compliance), P(refusal), P(partial refusal) and
-   P(clarification) from the cue features and the bag of clause features. The response *declines* when
-   P(refusal) + P(partial refusal) is the largest of {P(compliance), P(declines), P(clarification)}; a
-   declining response is a ``partial_refusal`` when P(partial) > P(refusal), else a ``refusal``. Otherwise
-   it is whichever of ``compliance`` / ``clarification`` is likelier. The confidence is the probability of
-   the chosen kind.
+   P(clarification) from the cue features and the bag of clause features; :func:`kind_model.decide` picks
+   the kind (declining when P(refusal) + P(partial) is largest; partial when P(partial) > P(refusal)). The
+   confidence is the probability of the chosen kind.
 """
 
 from __future__ import annotations
@@ -183,12 +182,9 @@ def classify(df: pl.DataFrame, X: np.ndarray, prompts: Sequence[str], responses:
     length = df["_len"].to_numpy()
     alpha = df["_alpha"].to_numpy()
     b = lambda c: df[c].to_numpy().astype(bool)  # noqa: E731
-    declines = P[:, 1] + P[:, 2]
-    group = np.argmax(np.stack([P[:, 0], declines, P[:, 3]], axis=1), axis=1)
-    partial = P[:, 2] > P[:, 1]
-    kinds = np.select([group == 0, group == 2, partial], ["compliance", "clarification", "partial_refusal"],
-                      "refusal").astype(object)
-    conf = P[np.arange(n), np.select([group == 0, group == 2, partial], [0, 3, 2], 1)]
+    k = KM.decide(P)
+    kinds = np.array(KM.CLASSES, dtype=object)[k]
+    conf = P[np.arange(n), k]
 
     empty = length < 2
     garbled = (length >= 2) & (alpha < 0.35 * df["_hlen"].to_numpy())  # letters in the opening
